@@ -1,0 +1,321 @@
+//! A bounds-checked walker over BSON elements.
+//!
+//! The `bson` crate's raw iterator builds a `RawBsonRef` per element and validates keys as UTF-8;
+//! the decoder only needs (type, key bytes, value bytes), and skips values outside the schema
+//! without looking inside them, so a small walker of our own is cheaper. Every length is checked
+//! against the enclosing slice: malformed input is an error, never a panic.
+
+use crate::error::CodecError;
+
+pub(crate) const DOUBLE: u8 = 0x01;
+pub(crate) const STRING: u8 = 0x02;
+pub(crate) const DOCUMENT: u8 = 0x03;
+pub(crate) const ARRAY: u8 = 0x04;
+pub(crate) const BINARY: u8 = 0x05;
+pub(crate) const UNDEFINED: u8 = 0x06;
+pub(crate) const OBJECT_ID: u8 = 0x07;
+pub(crate) const BOOLEAN: u8 = 0x08;
+pub(crate) const DATETIME: u8 = 0x09;
+pub(crate) const NULL: u8 = 0x0A;
+pub(crate) const REGEX: u8 = 0x0B;
+pub(crate) const DB_POINTER: u8 = 0x0C;
+pub(crate) const JAVASCRIPT: u8 = 0x0D;
+pub(crate) const SYMBOL: u8 = 0x0E;
+pub(crate) const JAVASCRIPT_WITH_SCOPE: u8 = 0x0F;
+pub(crate) const INT32: u8 = 0x10;
+pub(crate) const TIMESTAMP: u8 = 0x11;
+pub(crate) const INT64: u8 = 0x12;
+pub(crate) const DECIMAL128: u8 = 0x13;
+pub(crate) const MIN_KEY: u8 = 0xFF;
+pub(crate) const MAX_KEY: u8 = 0x7F;
+
+/// MongoDB's `$type` alias of a BSON element type byte.
+pub(crate) fn type_alias(kind: u8) -> &'static str {
+    match kind {
+        DOUBLE => "double",
+        STRING => "string",
+        DOCUMENT => "object",
+        ARRAY => "array",
+        BINARY => "binData",
+        UNDEFINED => "undefined",
+        OBJECT_ID => "objectId",
+        BOOLEAN => "bool",
+        DATETIME => "date",
+        NULL => "null",
+        REGEX => "regex",
+        DB_POINTER => "dbPointer",
+        JAVASCRIPT => "javaScript",
+        SYMBOL => "symbol",
+        JAVASCRIPT_WITH_SCOPE => "javaScriptWithScope",
+        INT32 => "int",
+        TIMESTAMP => "timestamp",
+        INT64 => "long",
+        DECIMAL128 => "decimal",
+        MIN_KEY => "minKey",
+        MAX_KEY => "maxKey",
+        _ => "unknown",
+    }
+}
+
+/// One element: its type byte, key (without terminator) and value bytes.
+#[derive(Clone, Copy)]
+pub(crate) struct Element<'a> {
+    pub kind: u8,
+    pub key: &'a [u8],
+    pub value: &'a [u8],
+}
+
+#[inline]
+pub(crate) fn read_i32(bytes: &[u8], at: usize) -> Result<i32, CodecError> {
+    match bytes.get(at..at + 4) {
+        Some(&[a, b, c, d]) => Ok(i32::from_le_bytes([a, b, c, d])),
+        _ => Err(CodecError::invalid("truncated: expected a 4-byte length")),
+    }
+}
+
+#[inline]
+pub(crate) fn fixed<const N: usize>(value: &[u8]) -> Result<[u8; N], CodecError> {
+    value
+        .get(..N)
+        .and_then(|s| <[u8; N]>::try_from(s).ok())
+        .ok_or_else(|| CodecError::invalid("truncated value"))
+}
+
+/// Checks a document's frame (length prefix, terminator) and returns its element bytes.
+#[inline]
+pub(crate) fn document_body(bytes: &[u8]) -> Result<&[u8], CodecError> {
+    if bytes.len() < 5 {
+        return Err(CodecError::invalid("document shorter than 5 bytes"));
+    }
+    let declared = read_i32(bytes, 0)?;
+    if usize::try_from(declared).ok() != Some(bytes.len()) {
+        return Err(CodecError::invalid(format!(
+            "document length prefix {declared} does not match its {} bytes",
+            bytes.len()
+        )));
+    }
+    if bytes[bytes.len() - 1] != 0 {
+        return Err(CodecError::invalid("document is not NUL-terminated"));
+    }
+    Ok(&bytes[4..bytes.len() - 1])
+}
+
+/// Walks the elements of a document body (the bytes between the length prefix and terminator).
+pub(crate) struct Elements<'a> {
+    body: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Elements<'a> {
+    #[inline]
+    pub(crate) fn new(body: &'a [u8]) -> Self {
+        Self { body, pos: 0 }
+    }
+
+    /// Opens a complete document (length prefix included).
+    #[inline]
+    pub(crate) fn of_document(bytes: &'a [u8]) -> Result<Self, CodecError> {
+        document_body(bytes).map(Self::new)
+    }
+
+    #[inline]
+    pub(crate) fn next_element(&mut self) -> Result<Option<Element<'a>>, CodecError> {
+        let body = self.body;
+        let Some(&kind) = body.get(self.pos) else {
+            return Ok(None);
+        };
+        let key_start = self.pos + 1;
+        let rest = body.get(key_start..).unwrap_or_default();
+        let key_len = memchr::memchr(0, rest)
+            .ok_or_else(|| CodecError::invalid("field name is not NUL-terminated"))?;
+        let key = &rest[..key_len];
+        let value_start = key_start + key_len + 1;
+        let remaining = body.len().saturating_sub(value_start);
+        let size = value_size(kind, body, value_start).map_err(|e| e.under_key(key))?;
+        if size > remaining {
+            return Err(CodecError::invalid(format!(
+                "{} value needs {size} bytes, {remaining} left",
+                type_alias(kind)
+            ))
+            .under_key(key));
+        }
+        let value = &body[value_start..value_start + size];
+        self.pos = value_start + size;
+        Ok(Some(Element { kind, key, value }))
+    }
+}
+
+/// Size of the value starting at `at`; checks only what is needed to find its end.
+#[inline]
+fn value_size(kind: u8, body: &[u8], at: usize) -> Result<usize, CodecError> {
+    let length = |extra: usize| -> Result<usize, CodecError> {
+        let n = read_i32(body, at)?;
+        usize::try_from(n)
+            .ok()
+            .and_then(|n| n.checked_add(extra))
+            .ok_or_else(|| CodecError::invalid(format!("negative length {n}")))
+    };
+    let cstring = |from: usize| -> Result<usize, CodecError> {
+        let rest = body.get(from..).unwrap_or_default();
+        memchr::memchr(0, rest)
+            .map(|n| n + 1)
+            .ok_or_else(|| CodecError::invalid("unterminated C string"))
+    };
+    Ok(match kind {
+        DOUBLE | DATETIME | TIMESTAMP | INT64 => 8,
+        INT32 => 4,
+        OBJECT_ID => 12,
+        DECIMAL128 => 16,
+        BOOLEAN => 1,
+        NULL | UNDEFINED | MIN_KEY | MAX_KEY => 0,
+        STRING | JAVASCRIPT | SYMBOL => {
+            let size = length(4)?;
+            check_string_frame(body.get(at..).unwrap_or_default(), size)?;
+            size
+        }
+        DOCUMENT | ARRAY => {
+            let size = length(0)?;
+            if size < 5 {
+                return Err(CodecError::invalid(format!("document length {size} below 5")));
+            }
+            size
+        }
+        BINARY => length(5)?,
+        REGEX => {
+            let pattern = cstring(at)?;
+            pattern + cstring(at + pattern)?
+        }
+        DB_POINTER => {
+            let size = length(4)?;
+            check_string_frame(body.get(at..).unwrap_or_default(), size)?;
+            size + 12
+        }
+        JAVASCRIPT_WITH_SCOPE => {
+            let size = length(0)?;
+            if size < 14 {
+                return Err(CodecError::invalid(format!("code with scope length {size} below 14")));
+            }
+            size
+        }
+        other => {
+            return Err(CodecError::invalid(format!("unknown element type 0x{other:02x}")));
+        }
+    })
+}
+
+/// A string value is `len, bytes, NUL` with `len` counting the NUL.
+#[inline]
+fn check_string_frame(value: &[u8], size: usize) -> Result<(), CodecError> {
+    if size < 5 {
+        return Err(CodecError::invalid("string length below 1"));
+    }
+    match value.get(size - 1) {
+        Some(0) => Ok(()),
+        Some(_) => Err(CodecError::invalid("string is not NUL-terminated")),
+        None => Err(CodecError::invalid("string runs past the end of its document")),
+    }
+}
+
+/// The UTF-8 payload of a framed string value (length prefix and NUL removed).
+#[inline]
+pub(crate) fn string_bytes(value: &[u8]) -> &[u8] {
+    value.get(4..value.len().saturating_sub(1)).unwrap_or_default()
+}
+
+#[inline]
+pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, CodecError> {
+    simdutf8::basic::from_utf8(bytes).map_err(|_| CodecError::invalid("invalid UTF-8 in string"))
+}
+
+/// A C string value (regex parts): bytes up to the first NUL.
+#[inline]
+pub(crate) fn split_cstring(value: &[u8]) -> Result<(&[u8], &[u8]), CodecError> {
+    let n =
+        memchr::memchr(0, value).ok_or_else(|| CodecError::invalid("unterminated C string"))?;
+    Ok((&value[..n], &value[n + 1..]))
+}
+
+/// Binary value: (subtype, payload). Subtype 2 (old binary) carries a second length, removed.
+#[inline]
+pub(crate) fn binary_parts(value: &[u8]) -> Result<(u8, &[u8]), CodecError> {
+    let subtype = *value.get(4).ok_or_else(|| CodecError::invalid("truncated binary"))?;
+    let data = &value[5..];
+    if subtype == 2 {
+        let inner = read_i32(data, 0)?;
+        if usize::try_from(inner).ok() != Some(data.len().saturating_sub(4)) || data.len() < 4 {
+            return Err(CodecError::invalid("old binary (subtype 2) inner length mismatch"));
+        }
+        return Ok((2, &data[4..]));
+    }
+    Ok((subtype, data))
+}
+
+/// Code with scope: (code string bytes, scope document bytes).
+pub(crate) fn code_with_scope_parts(value: &[u8]) -> Result<(&[u8], &[u8]), CodecError> {
+    let string_len = usize::try_from(read_i32(value, 4)?)
+        .map_err(|_| CodecError::invalid("negative string length in code with scope"))?;
+    let string_end = 8usize
+        .checked_add(string_len)
+        .filter(|&end| end <= value.len())
+        .ok_or_else(|| CodecError::invalid("code with scope string runs past its value"))?;
+    check_string_frame(&value[4..], string_len + 4)?;
+    let code = &value[8..string_end - 1];
+    let scope = &value[string_end..];
+    document_body(scope)?;
+    Ok((code, scope))
+}
+
+/// Validates a value completely (nested documents, strings, booleans) down to `depth_left`
+/// levels; used where raw bytes are kept (the `any` column) and so must be sound.
+pub(crate) fn validate_value(kind: u8, value: &[u8], depth_left: usize) -> Result<(), CodecError> {
+    match kind {
+        STRING | JAVASCRIPT | SYMBOL => utf8(string_bytes(value)).map(drop),
+        DB_POINTER => {
+            let size = value.len() - 12;
+            utf8(string_bytes(&value[..size])).map(drop)
+        }
+        BOOLEAN => match value.first() {
+            Some(0 | 1) => Ok(()),
+            _ => Err(CodecError::invalid("boolean byte is neither 0 nor 1")),
+        },
+        BINARY => binary_parts(value).map(drop),
+        REGEX => {
+            let (pattern, rest) = split_cstring(value)?;
+            let (options, _) = split_cstring(rest)?;
+            utf8(pattern)?;
+            utf8(options).map(drop)
+        }
+        DOCUMENT | ARRAY => validate_document(value, depth_left),
+        JAVASCRIPT_WITH_SCOPE => {
+            let (code, scope) = code_with_scope_parts(value)?;
+            utf8(code)?;
+            validate_document(scope, depth_left)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Validates every element of a document, recursively, within the nesting limit.
+pub(crate) fn validate_document(bytes: &[u8], depth_left: usize) -> Result<(), CodecError> {
+    if depth_left == 0 {
+        return Err(CodecError::NestingTooDeep {
+            row: None,
+            path: String::new(),
+            limit: crate::MAX_NESTING_DEPTH,
+        });
+    }
+    let mut elements = Elements::of_document(bytes)?;
+    while let Some(element) = elements.next_element()? {
+        utf8(element.key).map_err(|e| e.under_key(element.key))?;
+        validate_value(element.kind, element.value, depth_left - 1)
+            .map_err(|e| e.under_key(element.key))?;
+    }
+    Ok(())
+}
+
+impl CodecError {
+    /// `under` for a raw key (lossy for non-UTF-8 keys, which only matter in messages).
+    pub(crate) fn under_key(self, key: &[u8]) -> Self {
+        self.under(&String::from_utf8_lossy(key))
+    }
+}

@@ -1,0 +1,439 @@
+//! Mixed writes sent as `insert` / `update` / `delete` commands, batched within the server's
+//! limits. The driver's own bulk write needs the 8.0 `bulkWrite` command; these commands work on
+//! every server and their replies keep each write error whole (keyPattern, keyValue, errInfo).
+
+use bson::raw::cstr;
+use bson::{Bson, Document, RawArrayBuf, RawBson, RawDocumentBuf};
+
+use crate::client::Collection;
+use crate::error::{EngineError, Result};
+use crate::session::Session;
+use crate::with_session;
+
+/// Most statements one write command may carry (`maxWriteBatchSize` of every current server).
+pub const MAX_WRITE_BATCH_SIZE: usize = 100_000;
+/// Largest command document (`maxBsonObjectSize`, 16 MiB; commands may exceed it by 16 KiB,
+/// which we keep for the command's other fields).
+pub const MAX_COMMAND_BYTES: usize = 16 * 1024 * 1024;
+/// Per-statement array overhead: element type, index key ("99999") and its terminator.
+const ARRAY_ELEMENT_OVERHEAD: usize = 8;
+
+/// One write of a bulk write.
+#[derive(Clone, Debug)]
+pub enum WriteModel {
+    /// Insert a document (which must already carry its `_id`).
+    InsertOne(RawDocumentBuf),
+    /// Update one or every matching document.
+    Update {
+        /// Query filter.
+        filter: RawDocumentBuf,
+        /// An update document or a pipeline (array of stages).
+        update: RawBson,
+        /// Update every match rather than the first.
+        multi: bool,
+        /// Insert when nothing matches.
+        upsert: bool,
+        /// `arrayFilters`.
+        array_filters: Option<RawArrayBuf>,
+        /// Index name or keys.
+        hint: Option<RawBson>,
+        /// Collation document.
+        collation: Option<RawDocumentBuf>,
+    },
+    /// Replace the first matching document.
+    Replace {
+        /// Query filter.
+        filter: RawDocumentBuf,
+        /// The new document.
+        replacement: RawDocumentBuf,
+        /// Insert when nothing matches.
+        upsert: bool,
+        /// Index name or keys.
+        hint: Option<RawBson>,
+        /// Collation document.
+        collation: Option<RawDocumentBuf>,
+    },
+    /// Delete one or every matching document.
+    Delete {
+        /// Query filter.
+        filter: RawDocumentBuf,
+        /// Delete every match rather than the first.
+        multi: bool,
+        /// Index name or keys.
+        hint: Option<RawBson>,
+        /// Collation document.
+        collation: Option<RawDocumentBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Insert,
+    Update,
+    Delete,
+}
+
+impl Kind {
+    fn command(self) -> (&'static bson::raw::CStr, &'static bson::raw::CStr) {
+        match self {
+            Self::Insert => (cstr!("insert"), cstr!("documents")),
+            Self::Update => (cstr!("update"), cstr!("updates")),
+            Self::Delete => (cstr!("delete"), cstr!("deletes")),
+        }
+    }
+}
+
+impl WriteModel {
+    fn kind(&self) -> Kind {
+        match self {
+            Self::InsertOne(_) => Kind::Insert,
+            Self::Update { .. } | Self::Replace { .. } => Kind::Update,
+            Self::Delete { .. } => Kind::Delete,
+        }
+    }
+
+    /// The statement as it appears in the command's array.
+    fn statement(self) -> RawDocumentBuf {
+        let options = |stmt: &mut RawDocumentBuf, hint: Option<RawBson>, collation| {
+            if let Some(hint) = hint {
+                stmt.append(cstr!("hint"), hint);
+            }
+            if let Some(collation) = collation {
+                stmt.append(cstr!("collation"), collation);
+            }
+        };
+        match self {
+            Self::InsertOne(document) => document,
+            Self::Update { filter, update, multi, upsert, array_filters, hint, collation } => {
+                let mut stmt = RawDocumentBuf::new();
+                stmt.append(cstr!("q"), filter);
+                stmt.append(cstr!("u"), update);
+                stmt.append(cstr!("multi"), multi);
+                stmt.append(cstr!("upsert"), upsert);
+                if let Some(filters) = array_filters {
+                    stmt.append(cstr!("arrayFilters"), filters);
+                }
+                options(&mut stmt, hint, collation);
+                stmt
+            }
+            Self::Replace { filter, replacement, upsert, hint, collation } => {
+                let mut stmt = RawDocumentBuf::new();
+                stmt.append(cstr!("q"), filter);
+                stmt.append(cstr!("u"), replacement);
+                stmt.append(cstr!("multi"), false);
+                stmt.append(cstr!("upsert"), upsert);
+                options(&mut stmt, hint, collation);
+                stmt
+            }
+            Self::Delete { filter, multi, hint, collation } => {
+                let mut stmt = RawDocumentBuf::new();
+                stmt.append(cstr!("q"), filter);
+                stmt.append(cstr!("limit"), if multi { 0i32 } else { 1i32 });
+                options(&mut stmt, hint, collation);
+                stmt
+            }
+        }
+    }
+}
+
+/// Options of a bulk write.
+#[derive(Clone, Debug, Default)]
+pub struct BulkWriteOptions {
+    /// Stop at the first error (and keep the order) rather than run everything.
+    pub ordered: bool,
+    /// Skip document validation.
+    pub bypass_document_validation: Option<bool>,
+    /// Attached to each command.
+    pub comment: Option<Bson>,
+}
+
+/// Counts and ids of a bulk write.
+#[derive(Clone, Debug, Default)]
+pub struct BulkWriteOutcome {
+    /// Documents inserted.
+    pub inserted_count: u64,
+    /// Documents matched by updates and replacements.
+    pub matched_count: u64,
+    /// Documents modified.
+    pub modified_count: u64,
+    /// Documents deleted.
+    pub deleted_count: u64,
+    /// Request index and `_id` of each upserted document.
+    pub upserted_ids: Vec<(usize, Bson)>,
+    /// Request indexes of the inserts that were applied.
+    pub inserted_indexes: Vec<usize>,
+}
+
+/// A failed write of a bulk write.
+#[derive(Clone, Debug)]
+pub struct IndexedWriteError {
+    /// Request index.
+    pub index: usize,
+    /// Server code.
+    pub code: i32,
+    /// Server message.
+    pub message: String,
+    /// The server's whole entry (`keyPattern`, `keyValue`, `errInfo`, ...), `index` rewritten
+    /// to the request index.
+    pub details: Document,
+}
+
+/// What a failed bulk write did and did not do.
+#[derive(Clone, Debug, Default)]
+pub struct BulkWriteFailure {
+    /// What was applied.
+    pub outcome: BulkWriteOutcome,
+    /// The writes that failed.
+    pub write_errors: Vec<IndexedWriteError>,
+    /// Write concern errors, one per command that had one.
+    pub write_concern_errors: Vec<Document>,
+}
+
+impl BulkWriteFailure {
+    pub(crate) fn summary(&self) -> String {
+        match self.write_errors.first() {
+            Some(first) => format!(
+                "bulk write failed with {} write error(s); first at request {}: {} (code {})",
+                self.write_errors.len(),
+                first.index,
+                first.message,
+                first.code
+            ),
+            None => format!(
+                "bulk write failed with {} write concern error(s)",
+                self.write_concern_errors.len()
+            ),
+        }
+    }
+}
+
+fn as_u64(doc: &Document, key: &str) -> u64 {
+    match doc.get(key) {
+        Some(Bson::Int32(n)) => u64::try_from(*n).unwrap_or(0),
+        Some(Bson::Int64(n)) => u64::try_from(*n).unwrap_or(0),
+        Some(Bson::Double(n)) if *n >= 0.0 => *n as u64,
+        _ => 0,
+    }
+}
+
+fn as_index(value: Option<&Bson>) -> Option<usize> {
+    match value {
+        Some(Bson::Int32(n)) => usize::try_from(*n).ok(),
+        Some(Bson::Int64(n)) => usize::try_from(*n).ok(),
+        _ => None,
+    }
+}
+
+/// Splits `(request index, statement)` pairs into commands within the size and count limits.
+fn split(statements: Vec<(usize, RawDocumentBuf)>) -> Result<Vec<Vec<(usize, RawDocumentBuf)>>> {
+    let budget = MAX_COMMAND_BYTES;
+    let mut batches = Vec::new();
+    let mut current = Vec::new();
+    let mut size = 0usize;
+    for (index, stmt) in statements {
+        let len = stmt.as_bytes().len() + ARRAY_ELEMENT_OVERHEAD;
+        if len > budget {
+            return Err(EngineError::invalid(format!(
+                "request {index} is {len} bytes, more than a command can carry ({budget})"
+            )));
+        }
+        if !current.is_empty() && (current.len() == MAX_WRITE_BATCH_SIZE || size + len > budget) {
+            batches.push(std::mem::take(&mut current));
+            size = 0;
+        }
+        size += len;
+        current.push((index, stmt));
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    Ok(batches)
+}
+
+/// Groups requests into runs of one kind: consecutive runs when ordered, one per kind otherwise.
+fn group(models: Vec<WriteModel>, ordered: bool) -> Vec<(Kind, Vec<(usize, RawDocumentBuf)>)> {
+    let mut groups: Vec<(Kind, Vec<(usize, RawDocumentBuf)>)> = Vec::new();
+    for (index, model) in models.into_iter().enumerate() {
+        let kind = model.kind();
+        let slot = if ordered {
+            match groups.last() {
+                Some((last, _)) if *last == kind => groups.len() - 1,
+                _ => {
+                    groups.push((kind, Vec::new()));
+                    groups.len() - 1
+                }
+            }
+        } else {
+            match groups.iter().position(|(k, _)| *k == kind) {
+                Some(slot) => slot,
+                None => {
+                    groups.push((kind, Vec::new()));
+                    groups.len() - 1
+                }
+            }
+        };
+        groups[slot].1.push((index, model.statement()));
+    }
+    groups
+}
+
+impl Collection {
+    /// Runs mixed writes. On any write (or write concern) error, returns
+    /// `EngineError::BulkWrite` with the counts of what was applied.
+    pub async fn bulk_write(
+        &self,
+        models: Vec<WriteModel>,
+        options: BulkWriteOptions,
+        session: Option<&Session>,
+    ) -> Result<BulkWriteOutcome> {
+        if models.is_empty() {
+            return Err(EngineError::invalid("bulk_write needs at least one request"));
+        }
+        let db = self.database.driver()?;
+        let mut failure = BulkWriteFailure::default();
+        'groups: for (kind, statements) in group(models, options.ordered) {
+            for batch in split(statements)? {
+                let (name, array_key) = kind.command();
+                let indexes: Vec<usize> = batch.iter().map(|(i, _)| *i).collect();
+                let mut array = RawArrayBuf::new();
+                for (_, stmt) in &batch {
+                    array.push(stmt.as_ref());
+                }
+                let mut command = RawDocumentBuf::new();
+                command.append(name, self.name());
+                command.append(array_key, array);
+                command.append(cstr!("ordered"), options.ordered);
+                if let Some(bypass) = options.bypass_document_validation {
+                    command.append(cstr!("bypassDocumentValidation"), bypass);
+                }
+                if let Some(comment) = &options.comment {
+                    command.append(cstr!("comment"), RawBson::try_from(comment.clone())?);
+                }
+                let reply = with_session!(session, db.run_raw_command(command));
+                let stop = absorb(kind, &indexes, &reply, options.ordered, &mut failure);
+                if stop {
+                    break 'groups;
+                }
+            }
+        }
+        if failure.write_errors.is_empty() && failure.write_concern_errors.is_empty() {
+            Ok(failure.outcome)
+        } else {
+            failure.write_errors.sort_by_key(|e| e.index);
+            Err(EngineError::BulkWrite(Box::new(failure)))
+        }
+    }
+}
+
+/// Adds one command's reply to the running totals; returns whether an ordered write must stop.
+fn absorb(
+    kind: Kind,
+    indexes: &[usize],
+    reply: &Document,
+    ordered: bool,
+    failure: &mut BulkWriteFailure,
+) -> bool {
+    let n = as_u64(reply, "n");
+    let mut failed = Vec::new();
+    if let Ok(errors) = reply.get_array("writeErrors") {
+        for entry in errors {
+            let Bson::Document(entry) = entry else { continue };
+            let Some(position) = as_index(entry.get("index")) else { continue };
+            let Some(&index) = indexes.get(position) else { continue };
+            let mut details = entry.clone();
+            details.insert("index", i64::try_from(index).unwrap_or(i64::MAX));
+            failed.push(position);
+            failure.write_errors.push(IndexedWriteError {
+                index,
+                code: entry.get_i32("code").unwrap_or_default(),
+                message: entry.get_str("errmsg").unwrap_or_default().to_owned(),
+                details,
+            });
+        }
+    }
+    if let Ok(wc) = reply.get_document("writeConcernError") {
+        failure.write_concern_errors.push(wc.clone());
+    }
+    let outcome = &mut failure.outcome;
+    match kind {
+        Kind::Insert => {
+            outcome.inserted_count += n;
+            // Ordered: everything before the first failure went in; unordered: all but failures.
+            let first_failure = failed.iter().min().copied();
+            for (position, index) in indexes.iter().enumerate() {
+                let applied = if ordered {
+                    first_failure.is_none_or(|f| position < f)
+                } else {
+                    !failed.contains(&position)
+                };
+                if applied {
+                    outcome.inserted_indexes.push(*index);
+                }
+            }
+        }
+        Kind::Update => {
+            let mut upserted = 0u64;
+            if let Ok(entries) = reply.get_array("upserted") {
+                for entry in entries {
+                    let Bson::Document(entry) = entry else { continue };
+                    let position = as_index(entry.get("index"));
+                    let index = position.and_then(|p| indexes.get(p)).copied();
+                    if let (Some(index), Some(id)) = (index, entry.get("_id")) {
+                        outcome.upserted_ids.push((index, id.clone()));
+                        upserted += 1;
+                    }
+                }
+            }
+            outcome.matched_count += n.saturating_sub(upserted);
+            outcome.modified_count += as_u64(reply, "nModified");
+        }
+        Kind::Delete => outcome.deleted_count += n,
+    }
+    ordered && !failed.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bson::rawdoc;
+
+    #[test]
+    fn ordered_groups_keep_runs_unordered_merge_kinds() {
+        let ins = || WriteModel::InsertOne(rawdoc! {"a": 1});
+        let del = || WriteModel::Delete {
+            filter: rawdoc! {},
+            multi: false,
+            hint: None,
+            collation: None,
+        };
+        let kinds = |g: Vec<(Kind, Vec<(usize, RawDocumentBuf)>)>| {
+            g.into_iter()
+                .map(|(k, v)| (k, v.into_iter().map(|(i, _)| i).collect::<Vec<_>>()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            kinds(group(vec![ins(), del(), ins()], true)),
+            vec![(Kind::Insert, vec![0]), (Kind::Delete, vec![1]), (Kind::Insert, vec![2])]
+        );
+        assert_eq!(
+            kinds(group(vec![ins(), del(), ins()], false)),
+            vec![(Kind::Insert, vec![0, 2]), (Kind::Delete, vec![1])]
+        );
+    }
+
+    #[test]
+    fn split_respects_count_and_size() {
+        let small: Vec<_> =
+            (0..MAX_WRITE_BATCH_SIZE + 1).map(|i| (i, rawdoc! {"i": i as i64})).collect();
+        let batches = split(small).unwrap();
+        assert_eq!(batches.len(), 2);
+        assert_eq!(batches[1].len(), 1);
+
+        let big = "x".repeat(6 * 1024 * 1024);
+        let large: Vec<_> = (0..3).map(|i| (i, rawdoc! {"s": big.as_str()})).collect();
+        assert_eq!(split(large).unwrap().len(), 2);
+
+        let huge = "x".repeat(MAX_COMMAND_BYTES);
+        assert!(split(vec![(0, rawdoc! {"s": huge.as_str()})]).is_err());
+    }
+}

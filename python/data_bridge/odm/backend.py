@@ -1,0 +1,55 @@
+"""Where a document class's data lives: the engine collection and, on demand, a pymongo one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from data_bridge.errors import CollectionWasNotInitialized
+
+
+class Binding:
+    """The engine collection a document class reads and writes, and how to reach it otherwise."""
+
+    __slots__ = ("_pymongo_collection", "collection", "database", "pymongo_database", "uri")
+
+    def __init__(
+        self, database: Any, collection_name: str, uri: str | None, pymongo_database: Any = None
+    ) -> None:
+        self.database = database
+        self.collection = database.collection(collection_name)
+        self.uri = uri
+        self.pymongo_database = pymongo_database
+        self._pymongo_collection: Any = None
+
+    def pymongo_collection(self) -> Any:
+        """A ``pymongo.AsyncMongoClient`` collection on the same server and namespace."""
+        if self._pymongo_collection is None:
+            database = self.pymongo_database
+            if database is None:
+                if self.uri is None:
+                    raise CollectionWasNotInitialized(
+                        "no connection string known for this model: pass connection_string= "
+                        "or a pymongo database to init()"
+                    )
+                from pymongo import AsyncMongoClient
+
+                client: AsyncMongoClient[Any] = AsyncMongoClient(self.uri)
+                database = client[self.database.name]
+                self.pymongo_database = database
+            self._pymongo_collection = database[self.collection.name]
+        return self._pymongo_collection
+
+
+def uri_of_pymongo_database(database: Any) -> str:
+    """The connection string a pymongo (async or sync) database's client was created with."""
+    client = database.client
+    init_kwargs = getattr(client, "_init_kwargs", None) or {}
+    host = init_kwargs.get("host")
+    port = init_kwargs.get("port") or 27017
+    if isinstance(host, (list, tuple)):
+        host = host[0] if host else None
+    if not host:
+        host = "localhost"
+    if "://" in host:
+        return str(host)
+    return f"mongodb://{host}:{port}"

@@ -1,0 +1,387 @@
+"""``DocumentCore``: what every document class shares, whether its I/O is async or sync.
+
+It holds no I/O: model configuration, the lazy-instance machinery, encoding for writes, the
+settings and collection lookups, and change tracking. ``data_bridge.Document`` (async) and
+``data_bridge.sync.Document`` (blocking) add the operations on top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from data_bridge.errors import CollectionWasNotInitialized
+from data_bridge.odm import lazy
+from data_bridge.odm.codecs import ModelPlan, embedded_model, forget_plan, model_plan
+from data_bridge.odm.encoder import encode
+from data_bridge.odm.events import Registry, collect_actions
+from data_bridge.odm.fields import ExpressionField, PydanticObjectId
+from data_bridge.odm.lazy import MISSING, FieldDescriptor, materialize, real_dict, slot
+from data_bridge.odm.settings import DocumentSettings, parse_settings
+from data_bridge.odm.state import collect_updates, same
+
+if TYPE_CHECKING:
+    from data_bridge.odm.backend import Binding
+
+
+def _json_schema_extra(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    # Fields excluded from dumps (revision_id) are not part of the API schema either.
+    properties = schema.get("properties")
+    if not properties:
+        return
+    for name, info in model.__pydantic_fields__.items():
+        if info.exclude:
+            properties.pop(info.alias or name, None)
+
+
+def _alias(name: str) -> str:
+    return "_id" if name == "id" else name
+
+
+_object_new = object.__new__
+_object_setattr = object.__setattr__
+
+
+class DocumentCore(BaseModel):
+    """Shared base of async and sync documents (use ``data_bridge.Document``)."""
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        alias_generator=_alias,
+        json_schema_extra=_json_schema_extra,  # type: ignore[typeddict-item]
+    )
+
+    __slots__ = ("_db_prev", "_db_row", "_db_saved", "_db_src")
+
+    id: PydanticObjectId | None = Field(default=None, description="MongoDB document ObjectID")
+    revision_id: UUID | None = Field(default=None, exclude=True)
+
+    _db_binding_: ClassVar[Binding | None] = None
+    _db_settings_: ClassVar[DocumentSettings | None] = None
+    _db_actions_: ClassVar[Registry | None] = None
+    _db_plan_: ClassVar[ModelPlan | None] = None
+    _db_fields_set_: ClassVar[frozenset[str]] = frozenset()
+    _db_private_: ClassVar[dict[str, Any] | None] = None
+    _db_fast_set_: ClassVar[bool] = True
+    _db_nfields_: ClassVar[int] = 0
+
+    # ----------------------------------------------------------------------------- class setup
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._db_settings_ = None
+        cls._db_actions_ = None
+        cls._db_binding_ = None
+        if cls.__pydantic_complete__:
+            cls._db_setup()
+
+    @classmethod
+    def _db_setup(cls) -> None:
+        """Derive the decoding plan and install the field descriptors (idempotent)."""
+        forget_plan(cls)
+        plan = model_plan(cls)
+        cls._db_plan_ = plan
+        for name, field_plan in plan.fields.items():
+            info = cls.__pydantic_fields__[name]
+            expression = ExpressionField(field_plan.key, embedded_model(info.annotation))
+            type.__setattr__(cls, name, FieldDescriptor(field_plan, expression))
+        cls._db_fields_set_ = frozenset(plan.fields)
+        cls._db_nfields_ = len(plan.fields)
+        private = {
+            name: attr.get_default()
+            for name, attr in cls.__private_attributes__.items()
+            if not name.startswith("_db_")
+        }
+        cls._db_private_ = private or None
+        config = cls.model_config
+        cls._db_fast_set_ = not config.get("validate_assignment") and not config.get("frozen")
+
+    @classmethod
+    def _db_model_plan(cls) -> ModelPlan:
+        plan = cls.__dict__.get("_db_plan_")
+        if plan is None:
+            if not cls.__pydantic_complete__:
+                cls.model_rebuild()
+            cls._db_setup()
+            plan = cls._db_plan_
+        return plan  # type: ignore[return-value]
+
+    @classmethod
+    def _db_actions(cls) -> Registry:
+        actions = cls.__dict__.get("_db_actions_")
+        if actions is None:
+            actions = collect_actions(cls)
+            cls._db_actions_ = actions
+        return actions
+
+    @classmethod
+    def get_settings(cls) -> DocumentSettings:
+        """The class's parsed ``Settings``.
+
+        Example:
+            >>> User.get_settings().name  # doctest: +SKIP
+            'users'
+        """
+        settings = cls.__dict__.get("_db_settings_")
+        if settings is None:
+            settings = parse_settings(cls)
+            if settings.name is None:
+                settings.name = cls.__name__
+            cls._db_settings_ = settings
+        return settings
+
+    @classmethod
+    def get_collection_name(cls) -> str:
+        """The collection name (``Settings.name``, default the class name).
+
+        Example:
+            >>> User.get_collection_name()  # doctest: +SKIP
+            'users'
+        """
+        return cls.get_settings().name  # type: ignore[return-value]
+
+    @classmethod
+    def _db_binding(cls) -> Binding:
+        binding = cls.__dict__.get("_db_binding_")
+        if binding is None:
+            raise CollectionWasNotInitialized(
+                f"{cls.__name__} is not initialised: call data_bridge.init(...) with it in "
+                "document_models first"
+            )
+        return binding  # type: ignore[no-any-return]
+
+    @classmethod
+    def _db_collection(cls) -> Any:
+        return cls._db_binding().collection
+
+    @classmethod
+    def get_pymongo_collection(cls) -> Any:
+        """A real ``pymongo.AsyncMongoClient`` collection on the same server and namespace.
+
+        Example:
+            >>> await User.get_pymongo_collection().count_documents({})  # doctest: +SKIP
+            3
+        """
+        return cls._db_binding().pymongo_collection()
+
+    get_motor_collection = get_pymongo_collection
+
+    # -------------------------------------------------------------------------- lazy instances
+
+    @classmethod
+    def _db_from_source(cls, source: Any, rows: int) -> list[Any]:
+        """``rows`` lazy instances over ``source`` (no validation, no per-field work)."""
+        cls._db_model_plan()
+        fields_set = cls._db_fields_set_
+        private = cls._db_private_
+        new = _object_new
+        setattr_ = _object_setattr
+        out = []
+        for row in range(rows):
+            doc = new(cls)
+            setattr_(doc, "__pydantic_fields_set__", set(fields_set))
+            setattr_(doc, "__pydantic_extra__", None)
+            setattr_(doc, "__pydantic_private__", None if private is None else dict(private))
+            setattr_(doc, "_db_src", source)
+            setattr_(doc, "_db_row", row)
+            setattr_(doc, "_db_saved", None)
+            setattr_(doc, "_db_prev", None)
+            out.append(doc)
+        return out
+
+    @classmethod
+    def _db_from_table(cls, table: Any) -> list[Any]:
+        return cls._db_from_source(lazy.TableSource(table), table.num_rows)
+
+    @classmethod
+    def _db_from_raw(cls, raw: dict[str, Any]) -> Any:
+        return cls._db_from_source(lazy.DictSource(raw), 1)[0]
+
+    @property  # type: ignore[misc]
+    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
+        values = real_dict(self)
+        if len(values) < type(self)._db_nfields_:
+            materialize(self, type(self)._db_model_plan().fields)
+        return values
+
+    @__dict__.setter
+    def __dict__(self, values: dict[str, Any]) -> None:
+        lazy.set_real_dict(self, values)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        cls = type(self)
+        if cls._db_fast_set_ and name in cls._db_fields_set_:
+            real_dict(self)[name] = value
+            self.__pydantic_fields_set__.add(name)
+        else:
+            super().__setattr__(name, value)
+
+    # -------------------------------------------------------------------------------- encoding
+
+    def _db_encode(self, keep_nulls: bool | None = None) -> dict[str, Any]:
+        """This document as the dict written to MongoDB (aliases, BSON-ready values)."""
+        cls = type(self)
+        settings = cls.get_settings()
+        if keep_nulls is None:
+            keep_nulls = settings.keep_nulls
+        doc: dict[str, Any] = self.__pydantic_serializer__.to_python(
+            self, by_alias=True, exclude_none=not keep_nulls
+        )
+        if doc.get("_id", MISSING) is None:
+            del doc["_id"]
+        encoders = settings.bson_encoders
+        if encoders or not cls._db_model_plan().native:
+            doc = encode(doc, encoders)
+        if settings.use_revision:
+            doc["revision_id"] = real_dict(self).get("revision_id")
+        return doc  # type: ignore[no-any-return]
+
+    @classmethod
+    def _db_encode_value(cls, value: Any) -> Any:
+        return encode(value, cls.get_settings().bson_encoders)
+
+    # ---------------------------------------------------------------------------- state
+
+    def _db_saved_value(self, key: str) -> Any:
+        saved = slot(lazy.SAVED_SLOT, self)
+        if saved is not None and key in saved:
+            return saved[key]
+        source = slot(lazy.SOURCE_SLOT, self)
+        if source is None:
+            return MISSING
+        return source.raw(key, lazy.ROW_SLOT.__get__(self))
+
+    def _db_has_state(self) -> bool:
+        return slot(lazy.SAVED_SLOT, self) is not None or slot(lazy.SOURCE_SLOT, self) is not None
+
+    def _db_current(self, name: str) -> Any:
+        plan = type(self)._db_model_plan().fields[name]
+        value = real_dict(self)[name]
+        if plan.native and (value is None or type(value) in _SCALARS):
+            return value
+        if isinstance(value, BaseModel):
+            value = value.model_dump(by_alias=True)
+        return self._db_encode_value(value)
+
+    def _db_changed_fields(self) -> dict[str, Any]:
+        """Top-level fields that differ from the saved state: {storage key: encoded value}."""
+        plan = type(self)._db_model_plan()
+        values = real_dict(self)
+        changes: dict[str, Any] = {}
+        has_state = self._db_has_state()
+        for name, field_plan in plan.fields.items():
+            if name not in values or name == "revision_id":
+                continue
+            current = self._db_current(name)
+            saved = self._db_saved_value(field_plan.key) if has_state else MISSING
+            if saved is MISSING:
+                if has_state and current is None:
+                    continue
+                changes[field_plan.key] = current
+            elif not same(saved, current):
+                changes[field_plan.key] = current
+        return changes
+
+    def _db_record_saved(self, changes: Mapping[str, Any], full: bool = False) -> None:
+        """After a successful write, ``changes`` is what MongoDB now holds."""
+        settings = type(self).get_settings()
+        if settings.state_management_save_previous:
+            _object_setattr(self, "_db_prev", dict(changes))
+        if full:
+            _object_setattr(self, "_db_src", None)
+            _object_setattr(self, "_db_saved", dict(changes))
+            return
+        saved = slot(lazy.SAVED_SLOT, self)
+        saved = {} if saved is None else dict(saved)
+        saved.update(changes)
+        _object_setattr(self, "_db_saved", saved)
+
+    @property
+    def is_changed(self) -> bool:
+        """Whether any field differs from the state last loaded from or saved to MongoDB.
+
+        Example:
+            >>> user.age += 1  # doctest: +SKIP
+            >>> user.is_changed  # doctest: +SKIP
+            True
+        """
+        if not self._db_has_state():
+            return True
+        return bool(self._db_changed_fields())
+
+    def get_changes(self) -> dict[str, Any]:
+        """Changed values by dotted storage path (what ``save_changes`` sends in ``$set``).
+
+        Example:
+            >>> user.address.city = "Oslo"  # doctest: +SKIP
+            >>> user.get_changes()  # doctest: +SKIP
+            {'address.city': 'Oslo'}
+        """
+        replace = type(self).get_settings().state_management_replace_objects
+        changes: dict[str, Any] = {}
+        for key, current in self._db_changed_fields().items():
+            saved = self._db_saved_value(key)
+            if not replace and isinstance(current, dict) and isinstance(saved, dict):
+                changes.update(collect_updates(saved, current, False, key))
+            else:
+                changes[key] = current
+        return changes
+
+    def get_previous_changes(self) -> dict[str, Any]:
+        """What the last ``save_changes`` / ``save`` wrote (``state_management_save_previous``).
+
+        Example:
+            >>> user.get_previous_changes()  # doctest: +SKIP
+            {'age': 31}
+        """
+        previous = slot(lazy.PREVIOUS_SLOT, self)
+        return dict(previous) if previous else {}
+
+    def get_saved_state(self) -> dict[str, Any] | None:
+        """The stored values this document was last loaded with or saved as, by storage key.
+
+        Example:
+            >>> user.get_saved_state()["age"]  # doctest: +SKIP
+            30
+        """
+        source = slot(lazy.SOURCE_SLOT, self)
+        saved = slot(lazy.SAVED_SLOT, self)
+        if source is None and saved is None:
+            return None
+        state = source.row(lazy.ROW_SLOT.__get__(self)) if source is not None else {}
+        if saved:
+            state.update(saved)
+        return state
+
+    def rollback(self) -> None:
+        """Restore every changed field to its saved value.
+
+        Example:
+            >>> user.age = 99  # doctest: +SKIP
+            >>> user.rollback()  # doctest: +SKIP
+        """
+        plan = type(self)._db_model_plan()
+        values = real_dict(self)
+        for key in self._db_changed_fields():
+            field_plan = plan.by_key[key]
+            saved = self._db_saved_value(key)
+            values[field_plan.name] = lazy.decode(field_plan, None if saved is MISSING else saved)
+
+    def _db_validate_self(self) -> None:
+        # Beanie re-parses the dump and keeps what the validators made of it.
+        values = self.model_dump(by_alias=True)
+        fresh = type(self).model_validate(values)
+        real_dict(self).update(real_dict(fresh))
+
+    def _db_set_id(self, value: Any) -> None:
+        plan = type(self)._db_model_plan().fields["id"]
+        real_dict(self)["id"] = lazy.decode(plan, value)
+        self.__pydantic_fields_set__.add("id")
+
+
+_SCALARS = frozenset({str, int, float, bool, bytes, PydanticObjectId})
+lazy.bind_slots(DocumentCore)

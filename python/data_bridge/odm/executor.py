@@ -1,0 +1,117 @@
+"""One implementation, two calling conventions: operations are written once as generators.
+
+An operation yields :class:`Call` (engine I/O) and :class:`Hook` (user event handlers) steps and
+returns its result; :func:`run_async` awaits each step through the engine's awaitable methods,
+:func:`run_sync` calls their ``*_sync`` twins. So ``data_bridge.Document`` and
+``data_bridge.sync.Document`` share every line of logic.
+
+Example:
+    >>> def plan():
+    ...     value = yield Hook(lambda: 20)
+    ...     return value + 1
+    >>> run_sync(plan())
+    21
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Callable, Generator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class Call:
+    """Call ``method`` of an engine object (``method_sync`` when running synchronously)."""
+
+    __slots__ = ("args", "kwargs", "method", "target")
+
+    def __init__(self, target: Any, method: str, *args: Any, **kwargs: Any) -> None:
+        self.target = target
+        self.method = method
+        self.args = args
+        self.kwargs = kwargs
+
+
+class Hook:
+    """Call a user function that may be sync or async."""
+
+    __slots__ = ("args", "fn")
+
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+        self.fn = fn
+        self.args = args
+
+
+class Gather:
+    """Run several steps; asynchronously they run concurrently (event handlers, as Beanie)."""
+
+    __slots__ = ("steps",)
+
+    def __init__(self, steps: list[Call | Hook]) -> None:
+        self.steps = steps
+
+
+Step = Call | Hook | Gather
+Plan = Generator[Step, Any, T]
+
+
+async def _step_async(step: Call | Hook) -> Any:
+    if type(step) is Call:
+        return await getattr(step.target, step.method)(*step.args, **step.kwargs)
+    result = step.fn(*step.args)  # type: ignore[union-attr]
+    if inspect.isawaitable(result):
+        return await result
+    return result
+
+
+def _step_sync(step: Call | Hook) -> Any:
+    if type(step) is Call:
+        return getattr(step.target, step.method + "_sync")(*step.args, **step.kwargs)
+    result = step.fn(*step.args)  # type: ignore[union-attr]
+    if inspect.isawaitable(result):
+        # An async event handler on a synchronous model: run it to completion on its own loop.
+        return asyncio.run(_await(result))
+    return result
+
+
+async def _await(awaitable: Any) -> Any:
+    return await awaitable
+
+
+async def run_async(plan: Plan[T]) -> T:
+    """Drive ``plan`` on the running event loop."""
+    try:
+        step = next(plan)
+        while True:
+            try:
+                if type(step) is Gather:
+                    result: Any = await asyncio.gather(*(_step_async(s) for s in step.steps))
+                else:
+                    result = await _step_async(step)  # type: ignore[arg-type]
+            except Exception as exc:  # noqa: BLE001 - handed back to the plan, which decides
+                step = plan.throw(exc)
+            else:
+                step = plan.send(result)
+    except StopIteration as stop:
+        return stop.value  # type: ignore[no-any-return]
+
+
+def run_sync(plan: Plan[T]) -> T:
+    """Drive ``plan`` in the calling thread (engine calls block with the GIL released)."""
+    try:
+        step = next(plan)
+        while True:
+            try:
+                if type(step) is Gather:
+                    result: Any = [_step_sync(s) for s in step.steps]
+                else:
+                    result = _step_sync(step)  # type: ignore[arg-type]
+            except Exception as exc:  # noqa: BLE001 - handed back to the plan, which decides
+                step = plan.throw(exc)
+            else:
+                step = plan.send(result)
+    except StopIteration as stop:
+        return stop.value  # type: ignore[no-any-return]
