@@ -57,8 +57,16 @@ test-python: build
 test: build lint stubtest
 	$(PY) -m data_bridge.embedded run -- bash -c 'cargo test --workspace && $(PY) -m pytest'
 
-bench: build
-	$(PY) -m benches
+# The Rust SecantusDB server, built once into the cache data_bridge.embedded looks in (~8 min cold).
+SECANTUS_ROOT := $(HOME)/.cache/data-bridge/secantus
+SECANTUSD_RS := $(SECANTUS_ROOT)/bin/secantusd-rs
+$(SECANTUSD_RS):
+	@command -v cmake >/dev/null || { echo "secantusd-rs needs cmake: apt-get install -y cmake" >&2; exit 1; }
+	cargo install secantus-mdb --version 0.5.3-beta.196 --root $(SECANTUS_ROOT) --ignore-rust-version --locked
+
+# Side-by-side benchmarks (benches/README.md). With MONGODB_URI set, that server is used instead.
+bench: build $(if $(MONGODB_URI),,$(SECANTUSD_RS))
+	$(PY) -m benches $(BENCH_ARGS)
 
 fuzz:
 	$(MAKE) -C crates/data-bridge-arrow/fuzz run SECONDS=600

@@ -20,22 +20,31 @@ class Profile:
     large: tuple[int, ...] = (100_000, 1_000_000)
     nested_large: tuple[int, ...] = (100_000,)
     write_rows: int = 1_000_000
-    decode_docs: int = 1_000_000
+    #: Offline decode (benches/codec.py): (shape, documents) — ~200 MB of BSON each at full size.
+    decode: tuple[tuple[str, int], ...] = (("flat", 1_000_000), ("nested", 100_000))
     iterations: int = 7
     warmup: int = 1
+    #: Seconds the GIL probe runs a task (repeating short ones) and watches the idle counter.
+    gil_seconds: float = 0.3
+    #: The probe skips bigger tasks: a 1M-row read holds the GIL like a 100k one, 10x longer.
+    gil_max_count: int = 100_000
+    #: Peak RSS is measured for memory-sensitive tasks whose id contains one of these ("": all).
+    rss_tasks: tuple[str, ...] = ("",)
 
 
 FULL = Profile("full")
 #: `make test`'s reduced run: every task and every contender, at toy sizes.
 SMOKE = Profile(
     "smoke",
-    small=200,
-    large=(1_000, 2_000),
-    nested_large=(500,),
+    small=50,
+    large=(1_000,),
+    nested_large=(300,),
     write_rows=1_000,
-    decode_docs=1_000,
-    iterations=2,
+    decode=(("flat", 1_000), ("nested", 300)),
+    iterations=1,
     warmup=1,
+    gil_seconds=0.05,
+    rss_tasks=("find_table-arrow/flat/1000",),
 )
 PROFILES = {profile.name: profile for profile in (FULL, SMOKE)}
 
@@ -50,6 +59,22 @@ def _write_bytes(rows: int) -> int:
         len(bson.encode(dict(zip(keys, values, strict=True)))) + 17
         for values in zip(*columns.values(), strict=True)
     )
+
+
+def candidates(profile: Profile) -> list[Task]:
+    """Every task of a run, in run order, before its data is loaded (no collection, no size)."""
+    tasks: list[Task] = []
+    for shape in SHAPES:
+        for kind in ("insert", "find_objects", "find_read_all", "save_changes"):
+            tasks.append(Task(kind, shape, profile.small, "", 0))  # type: ignore[arg-type]
+    for shape, sizes in (("flat", profile.large), ("nested", profile.nested_large)):
+        for count in sizes:
+            for output in OUTPUTS:
+                tasks.append(
+                    Task("find_table", shape, count, "", 0, output=output, memory=True)  # type: ignore[arg-type]
+                )
+    tasks.append(Task("write_pandas", "flat", profile.write_rows, "", 0, memory=True))
+    return tasks
 
 
 def plan(
@@ -72,20 +97,8 @@ def plan(
             )
         return loaded[key]
 
-    candidates: list[Task] = []
-    for shape in SHAPES:
-        for kind in ("insert", "find_objects", "find_read_all", "save_changes"):
-            candidates.append(Task(kind, shape, profile.small, "", 0))  # type: ignore[arg-type]
-    for shape, sizes in (("flat", profile.large), ("nested", profile.nested_large)):
-        for count in sizes:
-            for output in OUTPUTS:
-                candidates.append(
-                    Task("find_table", shape, count, "", 0, output=output, memory=True)  # type: ignore[arg-type]
-                )
-    candidates.append(Task("write_pandas", "flat", profile.write_rows, "", 0, memory=True))
-
     tasks: list[Task] = []
-    for task in candidates:
+    for task in candidates(profile):
         if not wanted(task.id):
             continue
         if task.kind == "write_pandas":

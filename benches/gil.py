@@ -57,7 +57,7 @@ def measure(
     its duration in seconds. Returns the counter's pace during the task as a percentage of its idle
     pace, and the task's mean duration under the probe.
     """
-    idle = idle_pace()
+    idle_before = idle_pace(min_seconds)
     counted = 0
     elapsed = 0.0
     task_seconds: list[float] = []
@@ -69,8 +69,11 @@ def measure(
             task_seconds.append(run_once())
             elapsed += time.perf_counter() - started
             counted += counter.count - first
+    # The counter's idle pace drifts with the machine's load: take it before and after.
+    idle = (idle_before + idle_pace(min_seconds)) / 2
     return {
         "gil_free_pct": 100 * (counted / elapsed) / idle if idle > 0 and elapsed > 0 else 0.0,
+        "idle_pace_per_s": idle,
         "seconds_with_probe": sum(task_seconds) / len(task_seconds),
         "probe_runs": float(len(task_seconds)),
     }

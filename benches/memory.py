@@ -50,7 +50,10 @@ def measure_in_subprocess(
 ) -> dict[str, Any]:
     """Peak RSS (MB) of ``peer`` running ``task`` once, in a fresh interpreter."""
     spec = {"task": dataclasses.asdict(task), "peer": peer, "uri": uri, "db": db_name}
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(_REPO), os.environ.get("PYTHONPATH")])))
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(_REPO), os.environ.get("PYTHONPATH")])),
+    )
     try:
         completed = subprocess.run(
             [sys.executable, "-m", "benches.memory", json.dumps(spec)],
@@ -88,6 +91,9 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
         baseline_kb = _status_kb("VmRSS")
         exact = _reset_peak()
         rows, seconds = _timed(ctx, contender)
+        expected = task.count if contender.expect is None else contender.expect
+        if rows != expected:
+            raise SystemExit(f"{spec['peer']} produced {rows} rows, expected {expected}")
         peak_kb = _status_kb("VmHWM") if exact else None
         if peak_kb is None:
             peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

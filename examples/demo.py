@@ -96,7 +96,8 @@ async def main(uri: str) -> None:
     frame["city"] = [a["city"] for a in frame["address"]]
     print("\npandas: mean age and score by city")
     print(frame.groupby("city")[["age", "score"]].mean().round(1).to_string())
-    print(f"\npyarrow: mean score of active users = {pc.mean(arrow['score']).as_py():.2f}")
+    active = arrow.filter(pc.field("active"))
+    print(f"\npyarrow: mean score of active users = {pc.mean(active['score']).as_py():.2f}")
 
     await users.drop()
     await client.close()

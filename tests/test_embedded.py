@@ -138,6 +138,8 @@ def test_killed_parent_takes_server_down(tmp_path: Path) -> None:
     finally:
         parent.kill()
         parent.wait()
+        if parent.stdout is not None:
+            parent.stdout.close()
     deadline = time.monotonic() + 10
     while _alive(server_pid):
         if time.monotonic() > deadline:

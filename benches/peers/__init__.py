@@ -12,7 +12,7 @@ from benches.model import Contender, Context, Task
 from benches.peers import (
     beanie_peer,
     data_bridge_engine_peer,
-    data_bridge_odm_peer,
+    data_bridge_peer,
     floor_peer,
     motor_peer,
     pymongo_async_peer,
@@ -24,7 +24,7 @@ Builder = Callable[[Task, Context], "Contender | None"]
 
 #: Peer name -> builder, in report order: data-bridge first, then peers, then the floor.
 PEERS: dict[str, Builder] = {
-    data_bridge_odm_peer.NAME: data_bridge_odm_peer.build,
+    data_bridge_peer.NAME: data_bridge_peer.build,
     data_bridge_engine_peer.NAME: data_bridge_engine_peer.build,
     beanie_peer.NAME: beanie_peer.build,
     pymongo_sync_peer.NAME: pymongo_sync_peer.build,
@@ -35,4 +35,4 @@ PEERS: dict[str, Builder] = {
 }
 
 #: The data-bridge contenders; ratios are taken against the first one that ran in a task.
-DATA_BRIDGE = (data_bridge_odm_peer.NAME, data_bridge_engine_peer.NAME)
+DATA_BRIDGE = (data_bridge_peer.NAME, data_bridge_engine_peer.NAME)

@@ -113,4 +113,6 @@ def _find_table(task: Task, collection: Any) -> Contender:
         )
     import polars as pl
 
-    return Contender(NAME, "pl.DataFrame(collection.find_sync())", lambda: pl.DataFrame(find()).height)
+    return Contender(
+        NAME, "pl.DataFrame(collection.find_sync())", lambda: pl.DataFrame(find()).height
+    )

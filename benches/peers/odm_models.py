@@ -17,8 +17,19 @@ def document_class(base: type[Any], shape: Shape, collection: str) -> type[Any]:
     State management is on: ``save_changes()`` needs it, and it is how Beanie users update one
     field without rewriting the document.
     """
-    settings = type("Settings", (), {"name": collection, "use_state_management": True})
     name = "".join(part.title() for part in collection.split("_"))
+    # Module and qualified name as if `class Settings:` were written in the class body: that is
+    # how pydantic tells a nested configuration class from an unannotated field.
+    settings = type(
+        "Settings",
+        (),
+        {
+            "name": collection,
+            "use_state_management": True,
+            "__module__": __name__,
+            "__qualname__": f"{name}.Settings",
+        },
+    )
     namespace = {"Settings": settings, "__module__": __name__, "__qualname__": name}
     return type(name, (base, FIELDS[shape]), namespace)
 

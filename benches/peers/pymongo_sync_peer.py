@@ -39,10 +39,14 @@ def build(task: Task, ctx: Context) -> Contender | None:
 
     source_collection = db[task.collection]
     if task.kind == "find_objects":
-        return Contender(NAME, "list(collection.find())", lambda: len(list(source_collection.find())))
+        return Contender(
+            NAME, "list(collection.find())", lambda: len(list(source_collection.find()))
+        )
     if task.kind == "find_read_all":
         return Contender(
-            NAME, "list(collection.find()) + read fields", lambda: read_all(list(source_collection.find()))
+            NAME,
+            "list(collection.find()) + read fields",
+            lambda: read_all(list(source_collection.find())),
         )
     if task.kind == "save_changes":
         round_ = UpdateRound(task, ctx)
@@ -59,9 +63,7 @@ def build(task: Task, ctx: Context) -> Contender | None:
                 matched += source_collection.update_one({"_id": doc["_id"]}, change).matched_count
             return matched
 
-        return Contender(
-            NAME, "update_one($set) per document", update, before_update, round_.check
-        )
+        return Contender(NAME, "update_one($set) per document", update, before_update, round_.check)
     if task.kind == "find_table":
         return _find_table(task, ctx)
     if task.kind == "write_pandas":

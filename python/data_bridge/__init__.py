@@ -28,7 +28,76 @@ if getattr(_engine, "DEBUG_BUILD", False):
 __all__ = ["__version__"]
 
 # --- codec exports ---
+from data_bridge.codec import arrow_to_bson, bson_to_arrow, infer_schema
+
+__all__ += ["arrow_to_bson", "bson_to_arrow", "infer_schema"]
 # --- end codec exports ---
 
+# --- analytics exports ---
+from data_bridge.analytics import (
+    connect,
+    connect_async,
+    describe,
+    options,
+    write,
+    write_async,
+)
+
+__all__ += ["connect", "connect_async", "describe", "options", "write", "write_async"]
+# --- end analytics exports ---
+
 # --- ODM exports ---
+from data_bridge.odm.bulk import BulkWriter
+from data_bridge.odm.documents import Document, MergeStrategy
+from data_bridge.odm.events import (
+    After,
+    Before,
+    Delete,
+    Insert,
+    Replace,
+    Save,
+    SaveChanges,
+    Update,
+    ValidateOnSave,
+    after_event,
+    before_event,
+)
+from data_bridge.odm.fields import (
+    BeanieObjectId,
+    BsonBinary,
+    DecimalAnnotation,
+    ExpressionField,
+    Indexed,
+    PydanticObjectId,
+    SortDirection,
+)
+from data_bridge.odm.init import init, init_beanie
+from data_bridge.odm.results import UpdateResponse
+
+__all__ += [
+    "After",
+    "BeanieObjectId",
+    "Before",
+    "BsonBinary",
+    "BulkWriter",
+    "DecimalAnnotation",
+    "Delete",
+    "Document",
+    "ExpressionField",
+    "Indexed",
+    "Insert",
+    "MergeStrategy",
+    "PydanticObjectId",
+    "Replace",
+    "Save",
+    "SaveChanges",
+    "SortDirection",
+    "Update",
+    "UpdateResponse",
+    "ValidateOnSave",
+    "after_event",
+    "before_event",
+    "init",
+    "init_beanie",
+]
 # --- end ODM exports ---

@@ -20,6 +20,7 @@ from typing import Any, Literal, final
 import numpy.typing as npt
 
 __version__: str
+DEBUG_BUILD: bool
 
 _Document = dict[str, Any]
 """A BSON document as Python values."""
@@ -223,14 +224,15 @@ class Schema:
         """Export as an Arrow C schema PyCapsule."""
 
     def __len__(self) -> int: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
 
 @final
 class Table:
     """A materialised query result: Arrow record batches sharing one schema.
 
-    `pyarrow.table(t)`, `polars.DataFrame(t)` and `polars.from_arrow(t)` consume it without
-    copying the buffers.
+    `pyarrow.table(t)` and `polars.DataFrame(t)` consume it without copying the buffers
+    (`polars.from_arrow(t)` gives a struct Series, polars' rule for capsule objects:
+    `.struct.unnest()` turns it into the same frame).
     """
 
     @property
@@ -265,13 +267,13 @@ class Table:
         """Export the schema as an Arrow C schema PyCapsule."""
 
     def to_pylist(self) -> list[_Document]:
-        """All rows as dicts of Python BSON values (fields that were missing are omitted)."""
+        """All rows as dicts of Python BSON values (a field missing from a document is None)."""
 
     def column(self, name: str) -> list[Any]:
         """The Python values of one top-level column, all rows (None where missing)."""
 
     def row(self, index: int) -> _Document:
-        """Row `index` (negative counts from the end) as a dict; missing fields are omitted."""
+        """Row `index` (negative counts from the end) as a dict; missing fields are None."""
 
     def to_numpy(self, name: str) -> npt.NDArray[Any]:
         """A fixed-width numeric/bool/timestamp column as a numpy array.
@@ -322,8 +324,8 @@ class Client:
     before `os.fork()` cannot be used in the child: create a new one there.
     """
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         uri: str,
         *,
         app_name: str | None = None,
@@ -332,7 +334,7 @@ class Client:
         max_pool_size: int | None = None,
         min_pool_size: int | None = None,
         direct_connection: bool | None = None,
-    ) -> None: ...
+    ) -> Client: ...
     def database(self, name: str, *, allow_system: bool = False) -> Database:
         """A handle on database `name` (no I/O). Raises InvalidInput for an invalid name."""
 
@@ -1074,3 +1076,24 @@ def validate_database_name(name: str, *, allow_system: bool = False) -> None:
 
 def validate_collection_name(name: str, *, allow_system: bool = False) -> None:
     """Raise InvalidInput if `name` is not an acceptable collection name."""
+
+# ---------------------------------------------------------------------------------------------
+# Codec (offline BSON <-> Arrow; documented in data_bridge.codec)
+# ---------------------------------------------------------------------------------------------
+
+def bson_to_arrow(
+    data: bytes | bytearray | memoryview,
+    schema: _SchemaLike | None = None,
+    *,
+    on_mismatch: _OnMismatch = "error",
+    parallel: bool = True,
+) -> Table:
+    """Decode concatenated BSON documents into a Table (schema given or inferred)."""
+
+def arrow_to_bson(data: Any, *, keep_nulls: bool = False) -> bytes:
+    """Encode every row of an Arrow stream / array exporter as concatenated BSON documents."""
+
+def infer_schema(
+    data: bytes | bytearray | memoryview, sample_size: int | None = None
+) -> tuple[Schema, list[dict[str, Any]]]:
+    """Infer the schema of concatenated BSON documents: (schema, conflicts)."""

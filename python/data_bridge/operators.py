@@ -4,6 +4,7 @@ Example:
     >>> from data_bridge.operators import In, Set
     >>> In("age", [1, 2]).query
     {'age': {'$in': [1, 2]}}
+
 """
 
 from data_bridge.odm.operators_base import BaseOperator

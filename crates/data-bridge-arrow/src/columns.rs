@@ -25,6 +25,10 @@ use crate::MAX_NESTING_DEPTH;
 pub(crate) struct Ctx {
     pub on_mismatch: OnMismatch,
     pub nulled: u64,
+    /// Check each string as it is appended. Off on the fast path, where Arrow validates each
+    /// column's buffer once when the array is built; a chunk that fails there is decoded again
+    /// with this on, to name the row and path of the bad string.
+    pub validate_utf8: bool,
 }
 
 /// Offsets + bytes of a variable-length column (Arrow's 32-bit layout).
@@ -37,7 +41,11 @@ impl VarBuf {
     fn new(rows: usize) -> Self {
         let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0);
-        Self { offsets, data: Vec::new() }
+        // A guess that spares most regrowth copies for short strings (names, emails, codes).
+        Self {
+            offsets,
+            data: Vec::with_capacity(rows * 16),
+        }
     }
 
     #[inline]
@@ -48,8 +56,10 @@ impl VarBuf {
 
     #[inline]
     fn close(&mut self) -> Result<(), CodecError> {
-        let end = i32::try_from(self.data.len())
-            .map_err(|_| CodecError::CapacityExceeded { row: None, path: String::new() })?;
+        let end = i32::try_from(self.data.len()).map_err(|_| CodecError::CapacityExceeded {
+            row: None,
+            path: String::new(),
+        })?;
         self.offsets.push(end);
         Ok(())
     }
@@ -61,7 +71,10 @@ impl VarBuf {
     }
 
     fn parts(self) -> (OffsetBuffer<i32>, Buffer) {
-        (OffsetBuffer::new(ScalarBuffer::from(self.offsets)), Buffer::from_vec(self.data))
+        (
+            OffsetBuffer::new(ScalarBuffer::from(self.offsets)),
+            Buffer::from_vec(self.data),
+        )
     }
 
     fn strings(self, nulls: Option<arrow_buffer::NullBuffer>) -> Result<StringArray, CodecError> {
@@ -144,10 +157,17 @@ impl StructColumn {
                 limit: MAX_NESTING_DEPTH,
             });
         }
-        let names: Vec<Box<[u8]>> =
-            fields.iter().map(|f| f.name().as_bytes().to_vec().into_boxed_slice()).collect();
-        let index = (names.len() > WIDE_STRUCT)
-            .then(|| names.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect());
+        let names: Vec<Box<[u8]>> = fields
+            .iter()
+            .map(|f| f.name().as_bytes().to_vec().into_boxed_slice())
+            .collect();
+        let index = (names.len() > WIDE_STRUCT).then(|| {
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.clone(), i))
+                .collect()
+        });
         let children = fields
             .iter()
             .map(|f| Column::new(f, rows, depth).map_err(|e| e.under(f.name())))
@@ -176,7 +196,11 @@ impl StructColumn {
 
     /// Appends one document (length prefix included).
     #[inline]
-    pub(crate) fn append_document(&mut self, bytes: &[u8], ctx: &mut Ctx) -> Result<(), CodecError> {
+    pub(crate) fn append_document(
+        &mut self,
+        bytes: &[u8],
+        ctx: &mut Ctx,
+    ) -> Result<(), CodecError> {
         let target = self.nulls.len() + 1;
         let mut elements = Elements::of_document(bytes)?;
         let mut hint = 0;
@@ -187,7 +211,10 @@ impl StructColumn {
             hint = i + 1;
             let child = &mut self.children[i];
             if child.len() >= target {
-                return Err(CodecError::DuplicateField { row: 0, path: self.display[i].clone() });
+                return Err(CodecError::DuplicateField {
+                    row: 0,
+                    path: self.display[i].clone(),
+                });
             }
             if let Err(e) = child.append(element.kind, element.value, ctx) {
                 return Err(e.under(&self.display[i]));
@@ -210,11 +237,13 @@ impl StructColumn {
     }
 
     pub(crate) fn finish_children(self, fields: &Fields) -> Result<Vec<ArrayRef>, CodecError> {
-        self.children
-            .into_iter()
-            .zip(fields.iter())
-            .map(|(child, field)| child.finish(field).map_err(|e| e.under(field.name())))
-            .collect()
+        // A plain loop: iterator adapters add a dozen stack frames per nesting level in debug
+        // builds, and this recursion goes MAX_NESTING_DEPTH deep.
+        let mut arrays = Vec::with_capacity(self.children.len());
+        for (child, field) in self.children.into_iter().zip(fields.iter()) {
+            arrays.push(child.finish(field).map_err(|e| e.under(field.name()))?);
+        }
+        Ok(arrays)
     }
 
     fn finish(mut self, fields: &Fields) -> Result<ArrayRef, CodecError> {
@@ -224,7 +253,11 @@ impl StructColumn {
             return Ok(Arc::new(StructArray::new_empty_fields(len, nulls)));
         }
         let children = self.finish_children(fields)?;
-        Ok(Arc::new(StructArray::try_new(fields.clone(), children, nulls)?))
+        Ok(Arc::new(StructArray::try_new(
+            fields.clone(),
+            children,
+            nulls,
+        )?))
     }
 }
 
@@ -239,7 +272,11 @@ impl Column {
                 let child = Self::new(item, rows, depth + 1).map_err(|e| e.under("[]"))?;
                 let mut offsets = Vec::with_capacity(rows + 1);
                 offsets.push(0);
-                Self::List(Box::new(ListColumn { offsets, child, nulls: nulls() }))
+                Self::List(Box::new(ListColumn {
+                    offsets,
+                    child,
+                    nulls: nulls(),
+                }))
             }
             Shape::Leaf(leaf) => {
                 if matches!(
@@ -379,7 +416,12 @@ impl Column {
 
     /// Appends one BSON value. `Ok(false)` from the inner match means "wrong type".
     #[inline]
-    pub(crate) fn append(&mut self, kind: u8, value: &[u8], ctx: &mut Ctx) -> Result<(), CodecError> {
+    pub(crate) fn append(
+        &mut self,
+        kind: u8,
+        value: &[u8],
+        ctx: &mut Ctx,
+    ) -> Result<(), CodecError> {
         if kind == raw::NULL {
             self.push_null();
             return Ok(());
@@ -405,6 +447,27 @@ impl Column {
 
     #[inline]
     fn try_append(&mut self, kind: u8, value: &[u8], ctx: &mut Ctx) -> Result<bool, CodecError> {
+        match self {
+            Self::Struct(s) => {
+                if kind != raw::DOCUMENT {
+                    return Ok(false);
+                }
+                s.append_document(value, ctx)?;
+                Ok(true)
+            }
+            Self::List(l) => {
+                if kind != raw::ARRAY {
+                    return Ok(false);
+                }
+                l.append_array(value, ctx)?;
+                Ok(true)
+            }
+            leaf => leaf.append_leaf(kind, value, ctx),
+        }
+    }
+
+    #[inline]
+    fn append_leaf(&mut self, kind: u8, value: &[u8], ctx: &Ctx) -> Result<bool, CodecError> {
         match self {
             Self::Double(v, n) => {
                 let x = match kind {
@@ -465,7 +528,9 @@ impl Column {
                     return Ok(false);
                 }
                 let s = raw::string_bytes(value);
-                raw::utf8(s)?;
+                if ctx.validate_utf8 {
+                    raw::utf8(s)?;
+                }
                 v.push(s)?;
                 n.append_non_null();
             }
@@ -482,7 +547,9 @@ impl Column {
             }
             Self::Fixed(leaf, v, n) => {
                 match (*leaf, kind) {
-                    (Leaf::ObjectId, raw::OBJECT_ID) => v.extend_from_slice(&raw::fixed::<12>(value)?),
+                    (Leaf::ObjectId, raw::OBJECT_ID) => {
+                        v.extend_from_slice(&raw::fixed::<12>(value)?)
+                    }
                     (Leaf::Decimal128, raw::DECIMAL128) => {
                         v.extend_from_slice(&raw::fixed::<16>(value)?)
                     }
@@ -538,31 +605,46 @@ impl Column {
                 push_any(v, kind, value)?;
                 n.append_non_null();
             }
-            Self::Struct(s) => {
-                if kind != raw::DOCUMENT {
-                    return Ok(false);
-                }
-                s.append_document(value, ctx)?;
-            }
-            Self::List(l) => {
-                if kind != raw::ARRAY {
-                    return Ok(false);
-                }
-                l.append_array(value, ctx)?;
-            }
+            Self::Struct(_) | Self::List(_) => return Ok(false),
         }
         Ok(true)
     }
 
     pub(crate) fn finish(self, field: &Field) -> Result<ArrayRef, CodecError> {
+        match self {
+            Self::Struct(s) => match field.data_type() {
+                DataType::Struct(fields) => s.finish(fields),
+                other => Err(CodecError::schema(
+                    field.name().as_str(),
+                    format!("not a struct: {other}"),
+                )),
+            },
+            Self::List(l) => match field.data_type() {
+                DataType::List(item) => l.finish(item),
+                other => Err(CodecError::schema(
+                    field.name().as_str(),
+                    format!("not a list: {other}"),
+                )),
+            },
+            leaf => leaf.finish_leaf(field),
+        }
+    }
+
+    /// Leaves apart from the recursive cases keeps the recursion's stack frames small.
+    #[inline(never)]
+    fn finish_leaf(self, field: &Field) -> Result<ArrayRef, CodecError> {
         let struct_fields = || match field.data_type() {
             DataType::Struct(fields) => Ok(fields.clone()),
-            other => Err(CodecError::schema(field.name().as_str(), format!("not a struct: {other}"))),
+            other => Err(CodecError::schema(
+                field.name().as_str(),
+                format!("not a struct: {other}"),
+            )),
         };
         Ok(match self {
-            Self::Double(v, mut n) => {
-                Arc::new(PrimitiveArray::<Float64Type>::try_new(v.into(), n.finish())?)
-            }
+            Self::Double(v, mut n) => Arc::new(PrimitiveArray::<Float64Type>::try_new(
+                v.into(),
+                n.finish(),
+            )?),
             Self::Int32(v, mut n) => {
                 Arc::new(PrimitiveArray::<Int32Type>::try_new(v.into(), n.finish())?)
             }
@@ -580,7 +662,11 @@ impl Column {
             Self::Binary(_, v, mut n) | Self::Any(v, mut n, _) => Arc::new(v.binaries(n.finish())?),
             Self::Fixed(leaf, v, mut n) => {
                 let width = if leaf == Leaf::ObjectId { 12 } else { 16 };
-                Arc::new(FixedSizeBinaryArray::try_new(width, Buffer::from_vec(v), n.finish())?)
+                Arc::new(FixedSizeBinaryArray::try_new(
+                    width,
+                    Buffer::from_vec(v),
+                    n.finish(),
+                )?)
             }
             Self::Null(len) => Arc::new(NullArray::new(len)),
             Self::Regex(p, o, mut n) => Arc::new(StructArray::try_new(
@@ -597,7 +683,11 @@ impl Column {
                 struct_fields()?,
                 vec![
                     Arc::new(ns.strings(None)?),
-                    Arc::new(FixedSizeBinaryArray::try_new(12, Buffer::from_vec(id), None)?),
+                    Arc::new(FixedSizeBinaryArray::try_new(
+                        12,
+                        Buffer::from_vec(id),
+                        None,
+                    )?),
                 ],
                 n.finish(),
             )?),
@@ -609,12 +699,11 @@ impl Column {
                 ],
                 n.finish(),
             )?),
-            Self::Struct(s) => s.finish(&struct_fields()?)?,
-            Self::List(l) => {
-                let DataType::List(item) = field.data_type() else {
-                    return Err(CodecError::schema(field.name().as_str(), "not a list"));
-                };
-                l.finish(item)?
+            Self::Struct(_) | Self::List(_) => {
+                return Err(CodecError::schema(
+                    field.name().as_str(),
+                    "nested column as a leaf",
+                ))
             }
         })
     }
@@ -631,8 +720,10 @@ impl ListColumn {
             }
             index += 1;
         }
-        let end = i32::try_from(self.child.len())
-            .map_err(|_| CodecError::CapacityExceeded { row: None, path: String::new() })?;
+        let end = i32::try_from(self.child.len()).map_err(|_| CodecError::CapacityExceeded {
+            row: None,
+            path: String::new(),
+        })?;
         self.offsets.push(end);
         self.nulls.append_non_null();
         Ok(())
@@ -686,8 +777,10 @@ fn found_alias(kind: u8, value: &[u8]) -> String {
 /// Writes `{"v": value}` as one BSON document into the column.
 fn push_any(v: &mut VarBuf, kind: u8, value: &[u8]) -> Result<(), CodecError> {
     let total = 4 + 1 + 2 + value.len() + 1;
-    let declared = i32::try_from(total)
-        .map_err(|_| CodecError::CapacityExceeded { row: None, path: String::new() })?;
+    let declared = i32::try_from(total).map_err(|_| CodecError::CapacityExceeded {
+        row: None,
+        path: String::new(),
+    })?;
     v.data.extend_from_slice(&declared.to_le_bytes());
     v.data.push(kind);
     v.data.extend_from_slice(b"v\0");

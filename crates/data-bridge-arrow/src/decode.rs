@@ -32,7 +32,11 @@ pub struct DecodeOptions {
 
 impl Default for DecodeOptions {
     fn default() -> Self {
-        Self { on_mismatch: OnMismatch::Error, chunk_rows: 65_536, parallel: true }
+        Self {
+            on_mismatch: OnMismatch::Error,
+            chunk_rows: 65_536,
+            parallel: true,
+        }
     }
 }
 
@@ -106,9 +110,17 @@ pub fn decode_documents(
 ) -> Result<Decoded, CodecError> {
     // Reject an unusable schema once, even when there is nothing to decode.
     StructColumn::new(schema.fields(), 0, 0)?;
-    let threads = if opts.parallel { rayon::current_num_threads().max(1) } else { 1 };
-    let chunk = opts.chunk_rows.max(1).min(docs.len().div_ceil(threads).max(1));
-    let decode = |(index, part): (usize, &[&RawDocument])| decode_chunk(part, index * chunk, schema, opts);
+    let threads = if opts.parallel {
+        rayon::current_num_threads().max(1)
+    } else {
+        1
+    };
+    let chunk = opts
+        .chunk_rows
+        .max(1)
+        .min(docs.len().div_ceil(threads).max(1));
+    let decode =
+        |(index, part): (usize, &[&RawDocument])| decode_chunk(part, index * chunk, schema, opts);
     let results: Vec<Result<(RecordBatch, u64), CodecError>> = if opts.parallel {
         docs.par_chunks(chunk).enumerate().map(decode).collect()
     } else {
@@ -122,7 +134,11 @@ pub fn decode_documents(
         batches.push(batch);
         nulled += n;
     }
-    Ok(Decoded { schema: schema.clone(), batches, nulled })
+    Ok(Decoded {
+        schema: schema.clone(),
+        batches,
+        nulled,
+    })
 }
 
 fn decode_chunk(
@@ -131,12 +147,38 @@ fn decode_chunk(
     schema: &SchemaRef,
     opts: &DecodeOptions,
 ) -> Result<(RecordBatch, u64), CodecError> {
+    match decode_chunk_with(docs, first_row, schema, opts, false) {
+        Err(CodecError::Arrow(error)) => {
+            // Most likely a string that is not UTF-8: decode again checking every string, to
+            // report its row and path; if that passes, the Arrow error stands.
+            decode_chunk_with(docs, first_row, schema, opts, true)?;
+            Err(CodecError::Arrow(error))
+        }
+        result => result,
+    }
+}
+
+fn decode_chunk_with(
+    docs: &[&RawDocument],
+    first_row: usize,
+    schema: &SchemaRef,
+    opts: &DecodeOptions,
+    validate_utf8: bool,
+) -> Result<(RecordBatch, u64), CodecError> {
     let mut root = StructColumn::new(schema.fields(), docs.len(), 0)?;
-    let mut ctx = Ctx { on_mismatch: opts.on_mismatch, nulled: 0 };
+    let mut ctx = Ctx {
+        on_mismatch: opts.on_mismatch,
+        nulled: 0,
+        validate_utf8,
+    };
     for (i, doc) in docs.iter().enumerate() {
-        root.append_document(doc.as_bytes(), &mut ctx).map_err(|e| e.at_row(first_row + i))?;
+        root.append_document(doc.as_bytes(), &mut ctx)
+            .map_err(|e| e.at_row(first_row + i))?;
     }
     let columns = root.finish_children(schema.fields())?;
     let options = RecordBatchOptions::new().with_row_count(Some(docs.len()));
-    Ok((RecordBatch::try_new_with_options(schema.clone(), columns, &options)?, ctx.nulled))
+    Ok((
+        RecordBatch::try_new_with_options(schema.clone(), columns, &options)?,
+        ctx.nulled,
+    ))
 }

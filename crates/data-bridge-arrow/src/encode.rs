@@ -88,7 +88,7 @@ pub fn encode_batch(
     let threads = rayon::current_num_threads().max(1);
     let chunk = rows.div_ceil(threads * 4).max(1024);
     let starts: Vec<usize> = (0..rows).step_by(chunk).collect();
-    let parts: Vec<Result<(Vec<u8>, Vec<usize>), CodecError>> = starts
+    let parts: Vec<Result<Part, CodecError>> = starts
         .par_iter()
         .map(|&start| {
             let end = (start + chunk).min(rows);
@@ -101,12 +101,17 @@ pub fn encode_batch(
             Ok((out, ends))
         })
         .collect();
-    let mut encoded = EncodedDocuments { bytes: Vec::new(), offsets: Vec::with_capacity(rows + 1) };
+    let mut encoded = EncodedDocuments {
+        bytes: Vec::new(),
+        offsets: Vec::with_capacity(rows + 1),
+    };
     let mut parts_ok = Vec::with_capacity(parts.len());
     for part in parts {
         parts_ok.push(part?);
     }
-    encoded.bytes.reserve_exact(parts_ok.iter().map(|(b, _)| b.len()).sum());
+    encoded
+        .bytes
+        .reserve_exact(parts_ok.iter().map(|(b, _)| b.len()).sum());
     encoded.offsets.push(0);
     for (bytes, ends) in parts_ok {
         let base = encoded.bytes.len();
@@ -115,6 +120,9 @@ pub fn encode_batch(
     }
     Ok(encoded)
 }
+
+/// One thread's share: its documents' bytes and where each ends.
+type Part = (Vec<u8>, Vec<usize>);
 
 /// Writes one column's values; built once per batch, shared by the threads.
 enum Writer<'a> {
@@ -132,7 +140,12 @@ enum Writer<'a> {
     /// MinKey / MaxKey / Undefined: the element type, no value bytes.
     Flag(u8, &'a BooleanArray),
     /// Datetime from any i64 time column, scaled to milliseconds (`ms = v * mul / div`).
-    Millis { values: &'a [i64], array: &'a dyn Array, mul: i64, div: i64 },
+    Millis {
+        values: &'a [i64],
+        array: &'a dyn Array,
+        mul: i64,
+        div: i64,
+    },
     Date32(&'a PrimitiveArray<Date32Type>),
     /// String-like (string, JavaScript, symbol) with its element type.
     Text(u8, &'a dyn Array),
@@ -175,14 +188,20 @@ impl<'a> Document<'a> {
                 limit: MAX_NESTING_DEPTH,
             });
         }
-        let mut document = Document { names: Vec::new(), display: Vec::new(), writers: Vec::new() };
+        let mut document = Document {
+            names: Vec::new(),
+            display: Vec::new(),
+            writers: Vec::new(),
+        };
         for (field, array) in fields.zip(arrays) {
             if field.name().contains('\0') {
                 return Err(schema_error(field, "field name contains a NUL byte"));
             }
             document.names.push(field.name().as_bytes());
             document.display.push(field.name());
-            document.writers.push(Writer::new(field, array, depth).map_err(|e| e.under(field.name()))?);
+            document
+                .writers
+                .push(Writer::new(field, array, depth).map_err(|e| e.under(field.name()))?);
         }
         Ok(document)
     }
@@ -220,7 +239,11 @@ fn close_length(out: &mut [u8], start: usize) -> Result<(), CodecError> {
 }
 
 fn encode_error(reason: impl Into<String>) -> CodecError {
-    CodecError::Encode { row: 0, path: String::new(), reason: reason.into() }
+    CodecError::Encode {
+        row: 0,
+        path: String::new(),
+        reason: reason.into(),
+    }
 }
 
 fn write_string(out: &mut Vec<u8>, s: &[u8]) -> Result<(), CodecError> {
@@ -242,7 +265,8 @@ fn write_cstring(out: &mut Vec<u8>, s: &[u8]) -> Result<(), CodecError> {
 
 fn write_binary(out: &mut Vec<u8>, subtype: u8, data: &[u8]) -> Result<(), CodecError> {
     let extra = if subtype == 2 { 4 } else { 0 };
-    let n = i32::try_from(data.len() + extra).map_err(|_| encode_error("binary larger than 2 GiB"))?;
+    let n =
+        i32::try_from(data.len() + extra).map_err(|_| encode_error("binary larger than 2 GiB"))?;
     out.extend_from_slice(&n.to_le_bytes());
     out.push(subtype);
     if subtype == 2 {
@@ -278,14 +302,18 @@ fn binary_value(array: &dyn Array, row: usize) -> &[u8] {
     }
 }
 
-fn child<'a>(array: &'a StructArray, index: usize) -> &'a dyn Array {
+fn child(array: &StructArray, index: usize) -> &dyn Array {
     array.column(index).as_ref()
 }
 
 impl<'a> Writer<'a> {
     fn new(field: &'a Field, array: &'a dyn Array, depth: usize) -> Result<Self, CodecError> {
-        let mismatch =
-            || schema_error(field, format!("array type {} differs from field", array.data_type()));
+        let mismatch = || {
+            schema_error(
+                field,
+                format!("array type {} differs from field", array.data_type()),
+            )
+        };
         macro_rules! prim {
             ($variant:ident, $t:ty) => {
                 Self::$variant(array.as_primitive_opt::<$t>().ok_or_else(mismatch)?)
@@ -304,7 +332,12 @@ impl<'a> Writer<'a> {
             };
             return Ok(Self::Text(kind, array));
         }
-        let millis = |mul: i64, div: i64, values: &'a [i64]| Self::Millis { values, array, mul, div };
+        let millis = |mul: i64, div: i64, values: &'a [i64]| Self::Millis {
+            values,
+            array,
+            mul,
+            div,
+        };
         Ok(match field.data_type() {
             DataType::Float32 => prim!(Float32, Float32Type),
             DataType::Int8 => prim!(Int8, Int8Type),
@@ -317,10 +350,18 @@ impl<'a> Writer<'a> {
             DataType::FixedSizeBinary(n) if !matches!(n, 12 | 16) => Self::Binary(0, array),
             DataType::Timestamp(unit, _) => {
                 let values: &'a [i64] = match unit {
-                    TimeUnit::Second => array.as_primitive_opt::<TimestampSecondType>().map(|a| &a.values()[..]),
-                    TimeUnit::Millisecond => array.as_primitive_opt::<TimestampMillisecondType>().map(|a| &a.values()[..]),
-                    TimeUnit::Microsecond => array.as_primitive_opt::<TimestampMicrosecondType>().map(|a| &a.values()[..]),
-                    TimeUnit::Nanosecond => array.as_primitive_opt::<TimestampNanosecondType>().map(|a| &a.values()[..]),
+                    TimeUnit::Second => array
+                        .as_primitive_opt::<TimestampSecondType>()
+                        .map(|a| &a.values()[..]),
+                    TimeUnit::Millisecond => array
+                        .as_primitive_opt::<TimestampMillisecondType>()
+                        .map(|a| &a.values()[..]),
+                    TimeUnit::Microsecond => array
+                        .as_primitive_opt::<TimestampMicrosecondType>()
+                        .map(|a| &a.values()[..]),
+                    TimeUnit::Nanosecond => array
+                        .as_primitive_opt::<TimestampNanosecondType>()
+                        .map(|a| &a.values()[..]),
                 }
                 .ok_or_else(mismatch)?;
                 match unit {
@@ -330,9 +371,14 @@ impl<'a> Writer<'a> {
                     TimeUnit::Nanosecond => millis(1, 1_000_000, values),
                 }
             }
-            DataType::Date64 => {
-                millis(1, 1, &array.as_primitive_opt::<Date64Type>().ok_or_else(mismatch)?.values()[..])
-            }
+            DataType::Date64 => millis(
+                1,
+                1,
+                &array
+                    .as_primitive_opt::<Date64Type>()
+                    .ok_or_else(mismatch)?
+                    .values()[..],
+            ),
             DataType::Date32 => prim!(Date32, Date32Type),
             DataType::LargeList(item) => {
                 let list: &GenericListArray<i64> = array.as_list_opt().ok_or_else(mismatch)?;
@@ -344,7 +390,8 @@ impl<'a> Writer<'a> {
                 let list = array.as_fixed_size_list_opt().ok_or_else(mismatch)?;
                 let child = Self::new(item, list.values().as_ref(), depth + 1)
                     .map_err(|e| e.under("[]"))?;
-                let n = usize::try_from(*n).map_err(|_| schema_error(field, "negative list size"))?;
+                let n =
+                    usize::try_from(*n).map_err(|_| schema_error(field, "negative list size"))?;
                 Self::FixedList(n, Box::new(child), array)
             }
             _ => match Shape::of(field)? {
@@ -377,7 +424,10 @@ impl<'a> Writer<'a> {
                         Ok(s)
                     };
                     let flag = |kind| -> Result<Self, CodecError> {
-                        Ok(Self::Flag(kind, array.as_boolean_opt().ok_or_else(mismatch)?))
+                        Ok(Self::Flag(
+                            kind,
+                            array.as_boolean_opt().ok_or_else(mismatch)?,
+                        ))
                     };
                     match leaf {
                         Leaf::Double => prim!(Float64, Float64Type),
@@ -388,7 +438,9 @@ impl<'a> Writer<'a> {
                         Leaf::MaxKey => flag(raw::MAX_KEY)?,
                         Leaf::Undefined => flag(raw::UNDEFINED)?,
                         Leaf::Date => return Err(mismatch()),
-                        Leaf::String | Leaf::JavaScript | Leaf::Symbol => Self::Text(raw::STRING, array),
+                        Leaf::String | Leaf::JavaScript | Leaf::Symbol => {
+                            Self::Text(raw::STRING, array)
+                        }
                         Leaf::Binary(subtype) => Self::Binary(subtype, array),
                         Leaf::ObjectId => Self::ObjectId(fixed()?),
                         Leaf::Uuid => Self::Uuid(fixed()?),
@@ -473,7 +525,9 @@ impl<'a> Writer<'a> {
                 raw::BOOLEAN
             }
             Self::Flag(kind, _) => *kind,
-            Self::Millis { values, mul, div, .. } => {
+            Self::Millis {
+                values, mul, div, ..
+            } => {
                 let v = values.get(row).copied().unwrap_or_default();
                 let ms = v
                     .checked_mul(*mul)
@@ -541,7 +595,10 @@ impl<'a> Writer<'a> {
             }
             Self::Timestamp(s) => {
                 let part = |i| {
-                    child(s, i).as_primitive_opt::<UInt32Type>().map(|a| a.value(row)).unwrap_or(0)
+                    child(s, i)
+                        .as_primitive_opt::<UInt32Type>()
+                        .map(|a| a.value(row))
+                        .unwrap_or(0)
                 };
                 let packed = (u64::from(part(0)) << 32) | u64::from(part(1));
                 out.extend_from_slice(&packed.to_le_bytes());
@@ -570,7 +627,8 @@ impl<'a> Writer<'a> {
 }
 
 fn to_usize<T: TryInto<usize>>(v: T) -> Result<usize, CodecError> {
-    v.try_into().map_err(|_| encode_error("negative list offset"))
+    v.try_into()
+        .map_err(|_| encode_error("negative list offset"))
 }
 
 fn write_array(
@@ -590,7 +648,9 @@ fn write_array(
         if child.is_null(row) {
             continue;
         }
-        let kind = child.write(row, out, opts).map_err(|e| e.under(&format!("[{index}]")))?;
+        let kind = child
+            .write(row, out, opts)
+            .map_err(|e| e.under(&format!("[{index}]")))?;
         out[at] = kind;
     }
     out.push(0);

@@ -193,10 +193,17 @@ impl CodecError {
     }
 
     pub(crate) fn invalid(reason: impl Into<String>) -> Self {
-        Self::InvalidBson { row: None, path: String::new(), reason: reason.into() }
+        Self::InvalidBson {
+            row: None,
+            path: String::new(),
+            reason: reason.into(),
+        }
     }
 
     pub(crate) fn schema(path: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self::InvalidSchema { path: path.into(), reason: reason.into() }
+        Self::InvalidSchema {
+            path: path.into(),
+            reason: reason.into(),
+        }
     }
 }

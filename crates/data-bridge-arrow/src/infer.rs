@@ -89,7 +89,9 @@ pub fn infer_schema(
         .map(|(index, part)| {
             let mut stats = DocStats::default();
             for (i, doc) in part.iter().enumerate() {
-                stats.observe(doc.as_bytes(), 1).map_err(|e| e.at_row(index * CHUNK + i))?;
+                stats
+                    .observe(doc.as_bytes(), 1)
+                    .map_err(|e| e.at_row(index * CHUNK + i))?;
             }
             Ok(stats)
         })
@@ -100,7 +102,10 @@ pub fn infer_schema(
     }
     let mut conflicts = Vec::new();
     let fields = root.fields("", &mut conflicts);
-    Ok(InferredSchema { schema: Arc::new(Schema::new(fields)), conflicts })
+    Ok(InferredSchema {
+        schema: Arc::new(Schema::new(fields)),
+        conflicts,
+    })
 }
 
 impl PathStats {
@@ -114,7 +119,9 @@ impl PathStats {
     fn observe(&mut self, kind: u8, value: &[u8], depth: usize) -> Result<(), CodecError> {
         let seen = match kind {
             raw::DOCUMENT => {
-                self.document.get_or_insert_with(Default::default).observe(value, depth + 1)?;
+                self.document
+                    .get_or_insert_with(Default::default)
+                    .observe(value, depth + 1)?;
                 Seen::Document
             }
             raw::ARRAY => {
@@ -152,10 +159,14 @@ impl PathStats {
         }
         self.wide_int64 |= other.wide_int64;
         if let Some(doc) = other.document {
-            self.document.get_or_insert_with(Default::default).merge(*doc);
+            self.document
+                .get_or_insert_with(Default::default)
+                .merge(*doc);
         }
         if let Some(items) = other.items {
-            self.items.get_or_insert_with(Default::default).merge(*items);
+            self.items
+                .get_or_insert_with(Default::default)
+                .merge(*items);
         }
     }
 
@@ -167,7 +178,10 @@ impl PathStats {
             .filter(|s| *s != Seen::Leaf(Leaf::Null))
             .collect();
         let numeric = |s: &Seen| {
-            matches!(s, Seen::Leaf(Leaf::Int32) | Seen::Leaf(Leaf::Int64) | Seen::Leaf(Leaf::Double))
+            matches!(
+                s,
+                Seen::Leaf(Leaf::Int32) | Seen::Leaf(Leaf::Int64) | Seen::Leaf(Leaf::Double)
+            )
         };
         let has = |leaf: Leaf| kinds.contains(&Seen::Leaf(leaf));
         match kinds.as_slice() {
@@ -202,7 +216,10 @@ impl PathStats {
                     .map(|(seen, n)| (seen_alias(*seen), *n))
                     .collect();
                 types_seen.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-                conflicts.push(TypeConflict { path: path.to_owned(), types_seen });
+                conflicts.push(TypeConflict {
+                    path: path.to_owned(),
+                    types_seen,
+                });
                 Leaf::Any.field(name)
             }
         }
@@ -218,7 +235,11 @@ fn seen_alias(seen: Seen) -> String {
 }
 
 fn too_deep() -> CodecError {
-    CodecError::NestingTooDeep { row: None, path: String::new(), limit: MAX_NESTING_DEPTH }
+    CodecError::NestingTooDeep {
+        row: None,
+        path: String::new(),
+        limit: MAX_NESTING_DEPTH,
+    }
 }
 
 /// The column type a single (non-document, non-array) value asks for.
@@ -246,7 +267,11 @@ fn leaf_of(kind: u8, value: &[u8]) -> Result<Leaf, CodecError> {
         raw::DECIMAL128 => Leaf::Decimal128,
         raw::MIN_KEY => Leaf::MinKey,
         raw::MAX_KEY => Leaf::MaxKey,
-        other => return Err(CodecError::invalid(format!("unknown element type 0x{other:02x}"))),
+        other => {
+            return Err(CodecError::invalid(format!(
+                "unknown element type 0x{other:02x}"
+            )))
+        }
     })
 }
 
@@ -265,13 +290,18 @@ impl DocStats {
                     self.children.entry(key.to_owned()).or_default()
                 }
             };
-            stats.observe(element.kind, element.value, depth).map_err(|e| e.under(key))?;
+            stats
+                .observe(element.kind, element.value, depth)
+                .map_err(|e| e.under(key))?;
         }
         Ok(())
     }
 
     fn merge(&mut self, other: DocStats) {
-        let DocStats { order, mut children } = other;
+        let DocStats {
+            order,
+            mut children,
+        } = other;
         for key in order {
             let Some(stats) = children.remove(&key) else {
                 continue;
@@ -291,8 +321,11 @@ impl DocStats {
             .iter()
             .filter_map(|key| {
                 let stats = self.children.get(key)?;
-                let path =
-                    if parent.is_empty() { key.clone() } else { format!("{parent}.{key}") };
+                let path = if parent.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{parent}.{key}")
+                };
                 Some(stats.field(key, &path, conflicts))
             })
             .collect()

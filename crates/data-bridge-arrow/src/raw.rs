@@ -126,7 +126,10 @@ impl<'a> Elements<'a> {
         };
         let key_start = self.pos + 1;
         let rest = body.get(key_start..).unwrap_or_default();
-        let key_len = memchr::memchr(0, rest)
+        // Keys are short: a plain scan beats memchr's setup cost here.
+        let key_len = rest
+            .iter()
+            .position(|&b| b == 0)
             .ok_or_else(|| CodecError::invalid("field name is not NUL-terminated"))?;
         let key = &rest[..key_len];
         let value_start = key_start + key_len + 1;
@@ -176,7 +179,9 @@ fn value_size(kind: u8, body: &[u8], at: usize) -> Result<usize, CodecError> {
         DOCUMENT | ARRAY => {
             let size = length(0)?;
             if size < 5 {
-                return Err(CodecError::invalid(format!("document length {size} below 5")));
+                return Err(CodecError::invalid(format!(
+                    "document length {size} below 5"
+                )));
             }
             size
         }
@@ -193,12 +198,16 @@ fn value_size(kind: u8, body: &[u8], at: usize) -> Result<usize, CodecError> {
         JAVASCRIPT_WITH_SCOPE => {
             let size = length(0)?;
             if size < 14 {
-                return Err(CodecError::invalid(format!("code with scope length {size} below 14")));
+                return Err(CodecError::invalid(format!(
+                    "code with scope length {size} below 14"
+                )));
             }
             size
         }
         other => {
-            return Err(CodecError::invalid(format!("unknown element type 0x{other:02x}")));
+            return Err(CodecError::invalid(format!(
+                "unknown element type 0x{other:02x}"
+            )));
         }
     })
 }
@@ -212,14 +221,18 @@ fn check_string_frame(value: &[u8], size: usize) -> Result<(), CodecError> {
     match value.get(size - 1) {
         Some(0) => Ok(()),
         Some(_) => Err(CodecError::invalid("string is not NUL-terminated")),
-        None => Err(CodecError::invalid("string runs past the end of its document")),
+        None => Err(CodecError::invalid(
+            "string runs past the end of its document",
+        )),
     }
 }
 
 /// The UTF-8 payload of a framed string value (length prefix and NUL removed).
 #[inline]
 pub(crate) fn string_bytes(value: &[u8]) -> &[u8] {
-    value.get(4..value.len().saturating_sub(1)).unwrap_or_default()
+    value
+        .get(4..value.len().saturating_sub(1))
+        .unwrap_or_default()
 }
 
 #[inline]
@@ -230,20 +243,23 @@ pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, CodecError> {
 /// A C string value (regex parts): bytes up to the first NUL.
 #[inline]
 pub(crate) fn split_cstring(value: &[u8]) -> Result<(&[u8], &[u8]), CodecError> {
-    let n =
-        memchr::memchr(0, value).ok_or_else(|| CodecError::invalid("unterminated C string"))?;
+    let n = memchr::memchr(0, value).ok_or_else(|| CodecError::invalid("unterminated C string"))?;
     Ok((&value[..n], &value[n + 1..]))
 }
 
 /// Binary value: (subtype, payload). Subtype 2 (old binary) carries a second length, removed.
 #[inline]
 pub(crate) fn binary_parts(value: &[u8]) -> Result<(u8, &[u8]), CodecError> {
-    let subtype = *value.get(4).ok_or_else(|| CodecError::invalid("truncated binary"))?;
+    let subtype = *value
+        .get(4)
+        .ok_or_else(|| CodecError::invalid("truncated binary"))?;
     let data = &value[5..];
     if subtype == 2 {
         let inner = read_i32(data, 0)?;
         if usize::try_from(inner).ok() != Some(data.len().saturating_sub(4)) || data.len() < 4 {
-            return Err(CodecError::invalid("old binary (subtype 2) inner length mismatch"));
+            return Err(CodecError::invalid(
+                "old binary (subtype 2) inner length mismatch",
+            ));
         }
         return Ok((2, &data[4..]));
     }

@@ -44,7 +44,10 @@ fn struct_fields(fields: &[(String, SpecType)], depth: usize) -> Result<Fields, 
                 return Err(CodecError::schema(name.as_str(), "field listed twice"));
             }
             if name.contains('\0') {
-                return Err(CodecError::schema(name.as_str(), "field name contains a NUL byte"));
+                return Err(CodecError::schema(
+                    name.as_str(),
+                    "field name contains a NUL byte",
+                ));
             }
             field(name, spec, depth).map_err(|e| e.under(name))
         })
@@ -62,16 +65,20 @@ fn field(name: &str, spec: &SpecType, depth: usize) -> Result<Field, CodecError>
     Ok(match spec {
         SpecType::Alias(alias) => match alias.as_str() {
             "object" => Leaf::Any.field(name),
-            "array" => Field::new(name, DataType::List(Arc::new(Leaf::Any.field("item"))), true),
+            "array" => Field::new(
+                name,
+                DataType::List(Arc::new(Leaf::Any.field("item"))),
+                true,
+            ),
             other => Leaf::from_alias(other)
-                .ok_or_else(|| {
-                    CodecError::schema("", format!("unknown type alias {other:?}"))
-                })?
+                .ok_or_else(|| CodecError::schema("", format!("unknown type alias {other:?}")))?
                 .field(name),
         },
-        SpecType::Struct(children) => {
-            Field::new(name, DataType::Struct(struct_fields(children, depth + 1)?), true)
-        }
+        SpecType::Struct(children) => Field::new(
+            name,
+            DataType::Struct(struct_fields(children, depth + 1)?),
+            true,
+        ),
         SpecType::List(item) => {
             let item = field("item", item, depth + 1).map_err(|e| e.under("[]"))?;
             Field::new(name, DataType::List(Arc::new(item)), true)

@@ -66,7 +66,10 @@ fn binary_subtype(field: &Field) -> Result<u8, CodecError> {
         .take_while(char::is_ascii_digit)
         .collect();
     digits.parse::<u8>().map_err(|_| {
-        CodecError::schema(field.name().as_str(), format!("bad binary extension metadata {meta:?}"))
+        CodecError::schema(
+            field.name().as_str(),
+            format!("bad binary extension metadata {meta:?}"),
+        )
     })
 }
 

@@ -16,8 +16,7 @@ fn encode_all(batches: &[RecordBatch], keep_nulls: bool) -> Result<Vec<RawDocume
     let mut documents = Vec::with_capacity(batches.iter().map(RecordBatch::num_rows).sum());
     let mut row_offset = 0usize;
     for batch in batches {
-        let encoded =
-            encode_batch(batch, &options).map_err(|e| e.with_row_offset(row_offset))?;
+        let encoded = encode_batch(batch, &options).map_err(|e| e.with_row_offset(row_offset))?;
         for bounds in encoded.offsets.windows(2) {
             let bytes = encoded.bytes.get(bounds[0]..bounds[1]).ok_or_else(|| {
                 EngineError::Runtime("encoder returned offsets past its buffer".to_owned())

@@ -104,7 +104,15 @@ impl WriteModel {
         };
         match self {
             Self::InsertOne(document) => document,
-            Self::Update { filter, update, multi, upsert, array_filters, hint, collation } => {
+            Self::Update {
+                filter,
+                update,
+                multi,
+                upsert,
+                array_filters,
+                hint,
+                collation,
+            } => {
                 let mut stmt = RawDocumentBuf::new();
                 stmt.append(cstr!("q"), filter);
                 stmt.append(cstr!("u"), update);
@@ -116,7 +124,13 @@ impl WriteModel {
                 options(&mut stmt, hint, collation);
                 stmt
             }
-            Self::Replace { filter, replacement, upsert, hint, collation } => {
+            Self::Replace {
+                filter,
+                replacement,
+                upsert,
+                hint,
+                collation,
+            } => {
                 let mut stmt = RawDocumentBuf::new();
                 stmt.append(cstr!("q"), filter);
                 stmt.append(cstr!("u"), replacement);
@@ -125,7 +139,12 @@ impl WriteModel {
                 options(&mut stmt, hint, collation);
                 stmt
             }
-            Self::Delete { filter, multi, hint, collation } => {
+            Self::Delete {
+                filter,
+                multi,
+                hint,
+                collation,
+            } => {
                 let mut stmt = RawDocumentBuf::new();
                 stmt.append(cstr!("q"), filter);
                 stmt.append(cstr!("limit"), if multi { 0i32 } else { 1i32 });
@@ -145,6 +164,8 @@ pub struct BulkWriteOptions {
     pub bypass_document_validation: Option<bool>,
     /// Attached to each command.
     pub comment: Option<Bson>,
+    /// Variables for update and delete filters (`let`).
+    pub let_vars: Option<Document>,
 }
 
 /// Counts and ids of a bulk write.
@@ -160,8 +181,8 @@ pub struct BulkWriteOutcome {
     pub deleted_count: u64,
     /// Request index and `_id` of each upserted document.
     pub upserted_ids: Vec<(usize, Bson)>,
-    /// Request indexes of the inserts that were applied.
-    pub inserted_indexes: Vec<usize>,
+    /// Request index and `_id` of each insert that was applied.
+    pub inserted_ids: Vec<(usize, Bson)>,
 }
 
 /// A failed write of a bulk write.
@@ -222,6 +243,11 @@ fn as_index(value: Option<&Bson>) -> Option<usize> {
         Some(Bson::Int64(n)) => usize::try_from(*n).ok(),
         _ => None,
     }
+}
+
+fn document_id(document: &RawDocumentBuf) -> Option<Bson> {
+    let id = document.get("_id").ok()??;
+    Bson::try_from(id).ok()
 }
 
 /// Splits `(request index, statement)` pairs into commands within the size and count limits.
@@ -287,7 +313,9 @@ impl Collection {
         session: Option<&Session>,
     ) -> Result<BulkWriteOutcome> {
         if models.is_empty() {
-            return Err(EngineError::invalid("bulk_write needs at least one request"));
+            return Err(EngineError::invalid(
+                "bulk_write needs at least one request",
+            ));
         }
         let db = self.database.driver()?;
         let mut failure = BulkWriteFailure::default();
@@ -295,6 +323,10 @@ impl Collection {
             for batch in split(statements)? {
                 let (name, array_key) = kind.command();
                 let indexes: Vec<usize> = batch.iter().map(|(i, _)| *i).collect();
+                let ids: Vec<Option<Bson>> = match kind {
+                    Kind::Insert => batch.iter().map(|(_, stmt)| document_id(stmt)).collect(),
+                    _ => Vec::new(),
+                };
                 let mut array = RawArrayBuf::new();
                 for (_, stmt) in &batch {
                     array.push(stmt.as_ref());
@@ -306,11 +338,14 @@ impl Collection {
                 if let Some(bypass) = options.bypass_document_validation {
                     command.append(cstr!("bypassDocumentValidation"), bypass);
                 }
+                if let (Some(vars), Kind::Update | Kind::Delete) = (&options.let_vars, kind) {
+                    command.append(cstr!("let"), RawDocumentBuf::try_from(vars)?);
+                }
                 if let Some(comment) = &options.comment {
                     command.append(cstr!("comment"), RawBson::try_from(comment.clone())?);
                 }
-                let reply = with_session!(session, db.run_raw_command(command));
-                let stop = absorb(kind, &indexes, &reply, options.ordered, &mut failure);
+                let reply = with_session!(session, db.run_raw_command(command))?;
+                let stop = absorb(kind, &indexes, &ids, &reply, options.ordered, &mut failure);
                 if stop {
                     break 'groups;
                 }
@@ -329,6 +364,7 @@ impl Collection {
 fn absorb(
     kind: Kind,
     indexes: &[usize],
+    ids: &[Option<Bson>],
     reply: &Document,
     ordered: bool,
     failure: &mut BulkWriteFailure,
@@ -337,9 +373,15 @@ fn absorb(
     let mut failed = Vec::new();
     if let Ok(errors) = reply.get_array("writeErrors") {
         for entry in errors {
-            let Bson::Document(entry) = entry else { continue };
-            let Some(position) = as_index(entry.get("index")) else { continue };
-            let Some(&index) = indexes.get(position) else { continue };
+            let Bson::Document(entry) = entry else {
+                continue;
+            };
+            let Some(position) = as_index(entry.get("index")) else {
+                continue;
+            };
+            let Some(&index) = indexes.get(position) else {
+                continue;
+            };
             let mut details = entry.clone();
             details.insert("index", i64::try_from(index).unwrap_or(i64::MAX));
             failed.push(position);
@@ -366,8 +408,8 @@ fn absorb(
                 } else {
                     !failed.contains(&position)
                 };
-                if applied {
-                    outcome.inserted_indexes.push(*index);
+                if let (true, Some(Some(id))) = (applied, ids.get(position)) {
+                    outcome.inserted_ids.push((*index, id.clone()));
                 }
             }
         }
@@ -375,7 +417,9 @@ fn absorb(
             let mut upserted = 0u64;
             if let Ok(entries) = reply.get_array("upserted") {
                 for entry in entries {
-                    let Bson::Document(entry) = entry else { continue };
+                    let Bson::Document(entry) = entry else {
+                        continue;
+                    };
                     let position = as_index(entry.get("index"));
                     let index = position.and_then(|p| indexes.get(p)).copied();
                     if let (Some(index), Some(id)) = (index, entry.get("_id")) {
@@ -413,7 +457,11 @@ mod tests {
         };
         assert_eq!(
             kinds(group(vec![ins(), del(), ins()], true)),
-            vec![(Kind::Insert, vec![0]), (Kind::Delete, vec![1]), (Kind::Insert, vec![2])]
+            vec![
+                (Kind::Insert, vec![0]),
+                (Kind::Delete, vec![1]),
+                (Kind::Insert, vec![2])
+            ]
         );
         assert_eq!(
             kinds(group(vec![ins(), del(), ins()], false)),
@@ -423,8 +471,9 @@ mod tests {
 
     #[test]
     fn split_respects_count_and_size() {
-        let small: Vec<_> =
-            (0..MAX_WRITE_BATCH_SIZE + 1).map(|i| (i, rawdoc! {"i": i as i64})).collect();
+        let small: Vec<_> = (0..MAX_WRITE_BATCH_SIZE + 1)
+            .map(|i| (i, rawdoc! {"i": i as i64}))
+            .collect();
         let batches = split(small).unwrap();
         assert_eq!(batches.len(), 2);
         assert_eq!(batches[1].len(), 1);

@@ -70,7 +70,10 @@ impl Client {
     pub fn driver(&self) -> Result<&mongodb::Client> {
         let current = std::process::id();
         if current != self.pid {
-            return Err(EngineError::UsedAfterFork { created: self.pid, current });
+            return Err(EngineError::UsedAfterFork {
+                created: self.pid,
+                current,
+            });
         }
         if self.closed.load(Ordering::Acquire) {
             return Err(EngineError::ClientClosed);
@@ -86,15 +89,18 @@ impl Client {
     /// A database handle (no I/O).
     pub fn database(&self, name: &str, allow_system: bool) -> Result<Database> {
         validate_database_name(name, allow_system)?;
-        Ok(Database { inner: self.driver()?.database(name), client: self.clone() })
+        Ok(Database {
+            inner: self.driver()?.database(name),
+            client: self.clone(),
+        })
     }
 
     /// The database named in the URI, if any (no name checks: the user wrote it).
     pub fn default_database(&self) -> Result<Option<Database>> {
-        Ok(self
-            .driver()?
-            .default_database()
-            .map(|inner| Database { inner, client: self.clone() }))
+        Ok(self.driver()?.default_database().map(|inner| Database {
+            inner,
+            client: self.clone(),
+        }))
     }
 
     /// Names of the server's databases.

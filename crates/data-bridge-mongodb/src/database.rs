@@ -15,7 +15,7 @@ impl Database {
         session: Option<&Session>,
     ) -> Result<RawDocumentBuf> {
         let db = self.driver()?;
-        let reply = with_session!(session, db.run_command(command));
+        let reply = with_session!(session, db.run_command(command))?;
         Ok(RawDocumentBuf::try_from(&reply)?)
     }
 
@@ -26,8 +26,10 @@ impl Database {
         session: Option<&Session>,
     ) -> Result<Vec<String>> {
         let db = self.driver()?;
-        let action = db.list_collection_names().filter(filter.unwrap_or_default());
-        Ok(with_session!(session, action))
+        let action = db
+            .list_collection_names()
+            .filter(filter.unwrap_or_default());
+        with_session!(session, action)
     }
 
     /// Creates a collection; `options` are the `create` command's fields.
@@ -47,7 +49,7 @@ impl Database {
     /// Drops the database.
     pub async fn drop(&self, session: Option<&Session>) -> Result<()> {
         let db = self.driver()?;
-        with_session!(session, db.drop());
+        with_session!(session, db.drop())?;
         Ok(())
     }
 }

@@ -49,6 +49,16 @@ pub enum EngineError {
         current: u32,
     },
 
+    /// A single write (insert_one, update, replace, delete) failed; the server's entry is kept
+    /// whole (`keyPattern`, `keyValue`, `errInfo`).
+    #[error("{} (code {})", .0.message, .0.code)]
+    Write(Box<crate::bulk::IndexedWriteError>),
+
+    /// A write was applied but its write concern was not satisfied (the server's
+    /// `writeConcernError` document).
+    #[error("write concern error: {0}")]
+    WriteConcern(Box<bson::Document>),
+
     /// Some writes of a bulk write failed; the counts say what happened to the others.
     #[error("{}", .0.summary())]
     BulkWrite(Box<BulkWriteFailure>),

@@ -54,13 +54,17 @@ impl Collection {
         session: Option<&Session>,
     ) -> Result<Vec<String>> {
         if specs.is_empty() {
-            return Err(EngineError::invalid("create_indexes needs at least one index model"));
+            return Err(EngineError::invalid(
+                "create_indexes needs at least one index model",
+            ));
         }
         let mut names = Vec::with_capacity(specs.len());
         let mut indexes = Vec::with_capacity(specs.len());
         for spec in specs {
             if spec.keys.is_empty() {
-                return Err(EngineError::invalid("an index model needs at least one key"));
+                return Err(EngineError::invalid(
+                    "an index model needs at least one key",
+                ));
             }
             let name = match spec.options.get_str("name") {
                 Ok(name) => name.to_owned(),
@@ -119,14 +123,14 @@ impl Collection {
     /// Drops one index by name.
     pub async fn drop_index(&self, name: &str, session: Option<&Session>) -> Result<()> {
         let coll = self.driver()?;
-        with_session!(session, coll.drop_index(name));
+        with_session!(session, coll.drop_index(name))?;
         Ok(())
     }
 
     /// Drops every index except `_id_`.
     pub async fn drop_indexes(&self, session: Option<&Session>) -> Result<()> {
         let coll = self.driver()?;
-        with_session!(session, coll.drop_indexes());
+        with_session!(session, coll.drop_indexes())?;
         Ok(())
     }
 }
@@ -138,7 +142,10 @@ mod tests {
     #[test]
     fn default_names_follow_the_server() {
         assert_eq!(default_index_name(&doc! {"a": 1, "b": -1}), "a_1_b_-1");
-        assert_eq!(default_index_name(&doc! {"loc": "2dsphere"}), "loc_2dsphere");
+        assert_eq!(
+            default_index_name(&doc! {"loc": "2dsphere"}),
+            "loc_2dsphere"
+        );
         assert_eq!(default_index_name(&doc! {"a": 1.0}), "a_1");
     }
 }

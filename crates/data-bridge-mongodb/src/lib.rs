@@ -10,7 +10,7 @@
 //! use data_bridge_mongodb::{Client, ClientConfig, DecodeRequest, Query};
 //! let client = Client::connect("mongodb://127.0.0.1:27017", &ClientConfig::default()).await?;
 //! let users = client.database("app", false)?.collection("users", false)?;
-//! let query = Query::Find { filter: Default::default(), options: Default::default() };
+//! let query = Query::Find { filter: Default::default(), options: Box::default() };
 //! let table = users.read_table(query, None, DecodeRequest::default()).await?;
 //! println!("{} rows", table.num_rows());
 //! # Ok(()) }
@@ -27,10 +27,13 @@ pub mod names;
 mod read;
 pub mod runtime;
 mod session;
+mod write;
 
-pub use bulk::{BulkWriteFailure, BulkWriteOptions, BulkWriteOutcome, IndexedWriteError, WriteModel};
+pub use bulk::{
+    BulkWriteFailure, BulkWriteOptions, BulkWriteOutcome, IndexedWriteError, WriteModel,
+};
 pub use client::{Client, ClientConfig, Collection, Database};
-pub use crud::Multiplicity;
+pub use write::Multiplicity;
 pub use data_bridge_arrow;
 pub use error::{EngineError, Result};
 pub use indexes::{default_index_name, IndexSpec};

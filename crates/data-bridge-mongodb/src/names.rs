@@ -24,7 +24,9 @@ fn describe(c: char) -> String {
 
 fn check_chars(kind: &str, name: &str, allowed: impl Fn(char) -> bool) -> Result<()> {
     if name.is_empty() {
-        return Err(EngineError::invalid(format!("{kind} name must not be empty")));
+        return Err(EngineError::invalid(format!(
+            "{kind} name must not be empty"
+        )));
     }
     if let Some(c) = name.chars().find(|c| !allowed(*c)) {
         return Err(EngineError::invalid(format!(
@@ -38,7 +40,9 @@ fn check_chars(kind: &str, name: &str, allowed: impl Fn(char) -> bool) -> Result
 
 /// Checks a database name; `admin`, `local` and `config` need `allow_system`.
 pub fn validate_database_name(name: &str, allow_system: bool) -> Result<()> {
-    check_chars("database", name, |c| c.is_alphanumeric() || c == '_' || c == '-')?;
+    check_chars("database", name, |c| {
+        c.is_alphanumeric() || c == '_' || c == '-'
+    })?;
     if name.len() > MAX_DATABASE_NAME_BYTES {
         return Err(EngineError::invalid(format!(
             "database name is {} bytes long; the limit is {MAX_DATABASE_NAME_BYTES}",
@@ -110,7 +114,9 @@ mod tests {
 
     #[test]
     fn message_names_the_character() {
-        let err = validate_collection_name("a$b", false).unwrap_err().to_string();
+        let err = validate_collection_name("a$b", false)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("'$'"), "{err}");
     }
 }

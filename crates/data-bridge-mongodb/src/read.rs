@@ -29,14 +29,14 @@ pub enum Query {
         /// Query filter.
         filter: Document,
         /// Driver options (projection, sort, limit, ...).
-        options: FindOptions,
+        options: Box<FindOptions>,
     },
     /// `aggregate`.
     Aggregate {
         /// Pipeline stages.
         pipeline: Vec<Document>,
         /// Driver options (allowDiskUse, batchSize, ...).
-        options: AggregateOptions,
+        options: Box<AggregateOptions>,
     },
 }
 
@@ -61,12 +61,14 @@ pub struct DecodeRequest {
 
 impl DecodeRequest {
     fn options(&self) -> DecodeOptions {
-        let mut options = DecodeOptions::default();
-        options.on_mismatch = match self.on_mismatch {
+        let on_mismatch = match self.on_mismatch {
             Mismatch::Error => OnMismatch::Error,
             Mismatch::Null => OnMismatch::Null,
         };
-        options
+        DecodeOptions {
+            on_mismatch,
+            ..DecodeOptions::default()
+        }
     }
 }
 
@@ -115,27 +117,29 @@ fn decode(
     let schema = match schema {
         Some(schema) => schema.clone(),
         None => {
-            let mut infer = InferOptions::default();
-            infer.sample_size = None;
-            infer_schema(docs, &infer).map_err(|e| e.with_row_offset(row_offset))?.schema
+            // Inference reads every document so that nothing is lost.
+            infer_schema(docs, &InferOptions { sample_size: None })
+                .map_err(|e| e.with_row_offset(row_offset))?
+                .schema
         }
     };
     let decoded = decode_documents(docs, &schema, &request.options())
         .map_err(|e| e.with_row_offset(row_offset))?;
-    Ok(TableData { schema, batches: decoded.batches, nulled: decoded.nulled })
+    Ok(TableData {
+        schema,
+        batches: decoded.batches,
+        nulled: decoded.nulled,
+    })
 }
 
-/// Raw server batches arriving from a background task. Dropping it stops the task, which
-/// drops the cursor, which makes the driver kill it on the server.
+/// Raw server batches arriving from a background task.
+///
+/// Dropping it (a cancelled await, a closed stream) closes the channel; the task notices at
+/// its next send, drops the cursor and the driver kills it on the server. The task is not
+/// aborted: aborting it while a `find` or `getMore` is in flight would lose the reply that
+/// names the cursor, leaving it open on the server until it times out.
 pub struct RawBatches {
     rx: mpsc::Receiver<Result<RawBatch>>,
-    task: tokio::task::AbortHandle,
-}
-
-impl Drop for RawBatches {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
 }
 
 impl RawBatches {
@@ -144,13 +148,13 @@ impl RawBatches {
         let driver = coll.driver()?.clone();
         let session = session.cloned();
         let (tx, rx) = mpsc::channel(PREFETCH_BATCHES);
-        let task = runtime::spawn(async move {
+        runtime::spawn(async move {
             if let Err(e) = pump(&driver, query, session, &tx).await {
                 // The consumer may be gone already; then nobody needs the error.
                 let _ = tx.send(Err(e)).await;
             }
         })?;
-        Ok(Self { rx, task: task.abort_handle() })
+        Ok(Self { rx })
     }
 
     /// The next server batch, or `None` at the end.
@@ -183,10 +187,13 @@ async fn pump(
         None => {
             let mut cursor = match query {
                 Query::Find { filter, options } => {
-                    coll.find(filter).with_options(options).batch().await?
+                    coll.find(filter).with_options(*options).batch().await?
                 }
                 Query::Aggregate { pipeline, options } => {
-                    coll.aggregate(pipeline).with_options(options).batch().await?
+                    coll.aggregate(pipeline)
+                        .with_options(*options)
+                        .batch()
+                        .await?
                 }
             };
             while let Some(batch) = cursor.next().await {
@@ -200,11 +207,15 @@ async fn pump(
             let session = guard.get()?;
             let mut cursor = match query {
                 Query::Find { filter, options } => {
-                    coll.find(filter).with_options(options).session(&mut *session).batch().await?
+                    coll.find(filter)
+                        .with_options(*options)
+                        .session(&mut *session)
+                        .batch()
+                        .await?
                 }
                 Query::Aggregate { pipeline, options } => {
                     coll.aggregate(pipeline)
-                        .with_options(options)
+                        .with_options(*options)
                         .session(&mut *session)
                         .batch()
                         .await?
@@ -236,7 +247,11 @@ impl Collection {
         let mut source = RawBatches::open(self, query, session)?;
         match request.schema.clone() {
             Some(schema) => {
-                let mut table = TableData { schema: schema.clone(), batches: Vec::new(), nulled: 0 };
+                let mut table = TableData {
+                    schema: schema.clone(),
+                    batches: Vec::new(),
+                    nulled: 0,
+                };
                 let mut rows = 0usize;
                 while let Some(raw) = source.next().await? {
                     let (schema, request) = (schema.clone(), request.clone());
@@ -340,13 +355,16 @@ impl BatchStream {
             return Ok(Some(part));
         }
         loop {
-            let Some(source) = self.source.as_mut() else { return Ok(None) };
-            let Some(raw) = source.next().await? else { return Ok(self.finish()) };
+            let Some(source) = self.source.as_mut() else {
+                return Ok(None);
+            };
+            let Some(raw) = source.next().await? else {
+                return Ok(self.finish());
+            };
             let (request, inferred, rows) = (self.request.clone(), self.inferred, self.rows);
-            let (part, count) = runtime::run_blocking(move || {
-                decode_stream_batch(&raw, &request, inferred, rows)
-            })
-            .await?;
+            let (part, count) =
+                runtime::run_blocking(move || decode_stream_batch(&raw, &request, inferred, rows))
+                    .await?;
             if count > 0 || self.request.schema.is_some() {
                 self.accept(part, count);
                 return Ok(self.pending.pop_front());
@@ -360,8 +378,12 @@ impl BatchStream {
             return Ok(Some(part));
         }
         loop {
-            let Some(source) = self.source.as_mut() else { return Ok(None) };
-            let Some(raw) = source.blocking_next()? else { return Ok(self.finish()) };
+            let Some(source) = self.source.as_mut() else {
+                return Ok(None);
+            };
+            let Some(raw) = source.blocking_next()? else {
+                return Ok(self.finish());
+            };
             let (part, count) = decode_stream_batch(&raw, &self.request, self.inferred, self.rows)?;
             if count > 0 || self.request.schema.is_some() {
                 self.accept(part, count);
@@ -408,5 +430,8 @@ impl BatchStream {
 
 /// The documents of one server batch, copied out of the reply.
 pub fn batch_documents_of(batch: &RawBatch) -> Result<Vec<RawDocumentBuf>> {
-    Ok(batch_documents(batch)?.into_iter().map(RawDocument::to_raw_document_buf).collect())
+    Ok(batch_documents(batch)?
+        .into_iter()
+        .map(ToOwned::to_owned)
+        .collect())
 }

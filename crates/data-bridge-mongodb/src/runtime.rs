@@ -21,7 +21,9 @@ static CURRENT: Mutex<Option<ProcessRuntime>> = Mutex::new(None);
 /// A handle on this process's runtime, building it on first use (and again after fork).
 pub fn handle() -> Result<Handle> {
     let pid = std::process::id();
-    let mut current = CURRENT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut current = CURRENT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(rt) = current.as_ref() {
         if rt.pid == pid {
             return Ok(rt.runtime.handle().clone());
@@ -33,10 +35,8 @@ pub fn handle() -> Result<Handle> {
         .build()
         .map_err(|e| EngineError::Runtime(e.to_string()))?;
     let runtime: &'static Runtime = Box::leak(Box::new(runtime));
-    // The previous entry (the parent's runtime, if any) is forgotten, not dropped: see above.
-    if let Some(old) = current.replace(ProcessRuntime { pid, runtime }) {
-        std::mem::forget(old);
-    }
+    // The parent's runtime, if any, stays leaked: see above.
+    *current = Some(ProcessRuntime { pid, runtime });
     Ok(runtime.handle().clone())
 }
 

@@ -57,7 +57,9 @@ impl Session {
     pub async fn lock(&self) -> Result<SessionGuard> {
         let mut guard = self.state.clone().lock_owned().await;
         if guard.ended {
-            return Err(EngineError::invalid("the session has ended: start a new one"));
+            return Err(EngineError::invalid(
+                "the session has ended: start a new one",
+            ));
         }
         if guard.session.is_none() {
             let driver = self.client.driver()?;
@@ -118,7 +120,8 @@ impl Session {
     }
 }
 
-/// Runs a driver action with the caller's session if one was given.
+/// Runs a driver action with the caller's session if one was given; evaluates to
+/// `Result<_, EngineError>`.
 ///
 /// The driver types an action differently with and without a session, so the action
 /// expression is written once and expanded into both arms.
@@ -127,11 +130,14 @@ impl Session {
 macro_rules! with_session {
     ($session:expr, $action:expr) => {
         match $session {
-            Some(session) => {
-                let mut guard = session.lock().await?;
-                $action.session(guard.get()?).await?
-            }
-            None => $action.await?,
+            Some(session) => match session.lock().await {
+                Ok(mut guard) => match guard.get() {
+                    Ok(s) => $action.session(s).await.map_err($crate::EngineError::from),
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e),
+            },
+            None => $action.await.map_err($crate::EngineError::from),
         }
     };
 }

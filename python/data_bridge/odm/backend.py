@@ -22,7 +22,7 @@ class Binding:
         self._pymongo_collection: Any = None
 
     def pymongo_collection(self) -> Any:
-        """A ``pymongo.AsyncMongoClient`` collection on the same server and namespace."""
+        """Return a ``pymongo.AsyncMongoClient`` collection on the same server and namespace."""
         if self._pymongo_collection is None:
             database = self.pymongo_database
             if database is None:
@@ -41,7 +41,7 @@ class Binding:
 
 
 def uri_of_pymongo_database(database: Any) -> str:
-    """The connection string a pymongo (async or sync) database's client was created with."""
+    """Return the connection string a pymongo (async or sync) database's client was created with."""
     client = database.client
     init_kwargs = getattr(client, "_init_kwargs", None) or {}
     host = init_kwargs.get("host")

@@ -15,6 +15,7 @@ Example:
     ...     address: Address | None = None
     >>> model_plan(User).spec
     {'name': 'string', 'tags': ['string'], 'address': {'city': 'string'}}
+
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class FieldPlan:
     nullable: bool
     default: Callable[[], Any] | None
     native: bool
+    convert_column: Callable[[list[Any]], list[Any]] | None = None
 
 
 @dataclass(slots=True)
@@ -94,7 +96,7 @@ def _strip(annotation: Any) -> tuple[Any, bool, list[Any]]:
 
 
 def embedded_model(annotation: Any) -> type[BaseModel] | None:
-    """The BaseModel class an annotation holds (through Optional / Annotated / list), if any."""
+    """Return the BaseModel class in an annotation (through Optional / Annotated / list)."""
     core, _, _ = _strip(annotation)
     origin = typing.get_origin(core)
     if origin in (list, set, tuple, frozenset):
@@ -144,40 +146,108 @@ def _convert_of(annotation: Any, info: FieldInfo) -> tuple[Callable[[Any], Any] 
         args = typing.get_args(core)
         if args and _strip(args[0])[0] in _PASSTHROUGH:
             return _copy_list, nullable
-    adapter: TypeAdapter[Any] = TypeAdapter(
-        Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
-    )
+    adapter: TypeAdapter[Any] = TypeAdapter(_annotated(info))
     validate = adapter.validate_python
+    # Struct columns hold None for keys a stored embedded document lacks: drop them so the
+    # embedded model's defaults apply, as they would to the stored document.
+    structured = isinstance(spec_of(annotation)[0], (dict, list))
 
     def convert(raw: Any) -> Any:
-        return validate(_prepare(raw))
+        return validate(_prepare(raw, structured))
 
     return convert, nullable
+
+
+def _annotated(info: FieldInfo) -> Any:
+    """Return the field's annotation with its constraints (``Annotated[type, *metadata]``)."""
+    if not info.metadata:
+        return info.annotation
+    params = (info.annotation, *info.metadata)
+    return Annotated[params]
 
 
 def _to_float(raw: Any) -> Any:
     return raw if type(raw) is float or raw is None else float(raw)
 
 
+_OID_SLOT: Any = ObjectId.__dict__["_ObjectId__id"]
+
+
 def _to_object_id(raw: Any) -> Any:
-    return raw if raw is None or type(raw) is PydanticObjectId else PydanticObjectId(raw)
+    if raw is None or type(raw) is PydanticObjectId:
+        return raw
+    if type(raw) is ObjectId:
+        # Copy the 12 bytes: skips ObjectId.__init__'s parsing (this runs once per row).
+        oid = ObjectId.__new__(PydanticObjectId)
+        _OID_SLOT.__set__(oid, _OID_SLOT.__get__(raw))
+        return oid
+    return PydanticObjectId(raw)
+
+
+def _object_id_column(column: list[Any]) -> list[Any]:
+    new = ObjectId.__new__
+    get = _OID_SLOT.__get__
+    put = _OID_SLOT.__set__
+    out = []
+    for raw in column:
+        if type(raw) is ObjectId:
+            oid = new(PydanticObjectId)
+            put(oid, get(raw))
+            out.append(oid)
+        else:
+            out.append(_to_object_id(raw))
+    return out
+
+
+def _float_column(column: list[Any]) -> list[Any]:
+    return [raw if type(raw) is float else float(raw) for raw in column]
+
+
+def _list_column(column: list[Any]) -> list[Any]:
+    return [list(raw) for raw in column]
 
 
 def _copy_list(raw: Any) -> Any:
     return raw if raw is None else list(raw)
 
 
-def _prepare(raw: Any) -> Any:
-    # Turn BSON-only types into what pydantic validates natively.
+def _needs_prepare(value: Any) -> bool:
+    """Tell whether ``value`` holds a None inside a dict, a Decimal128 or a UUID Binary."""
+    kind = type(value)
+    if kind is dict:
+        return any(item is None or _needs_prepare(item) for item in value.values())
+    if kind is list:
+        return any(_needs_prepare(item) for item in value)
+    return kind is Decimal128 or kind is Binary
+
+
+def _column_converter(
+    annotation: Any, structured: bool, copy_raw: bool
+) -> Callable[[list[Any]], list[Any]]:
+    """Validate a whole column in one pydantic call (much cheaper than one call per row)."""
+    validate = TypeAdapter(list[annotation]).validate_python  # type: ignore[valid-type]
+
+    def convert_column(column: list[Any]) -> list[Any]:
+        if copy_raw or _needs_prepare(column):
+            column = [_prepare(raw, structured) for raw in column]
+        return validate(column)  # type: ignore[no-any-return]
+
+    return convert_column
+
+
+def _prepare(raw: Any, strip_nulls: bool = False) -> Any:
+    """Turn BSON-only types into what pydantic validates natively."""
     kind = type(raw)
     if kind is Decimal128:
         return raw.to_decimal()
     if kind is Binary and raw.subtype in (3, 4):
         return uuid.UUID(bytes=bytes(raw))
     if kind is dict:
-        return {k: _prepare(v) for k, v in raw.items()}
+        return {
+            k: _prepare(v, strip_nulls) for k, v in raw.items() if not (strip_nulls and v is None)
+        }
     if kind is list:
-        return [_prepare(v) for v in raw]
+        return [_prepare(v, strip_nulls) for v in raw]
     return raw
 
 
@@ -188,7 +258,7 @@ def _default_of(info: FieldInfo) -> Callable[[], Any] | None:
 
 
 def model_plan(model: type[BaseModel]) -> ModelPlan:
-    """The (cached) decoding plan of ``model``: one :class:`FieldPlan` per field."""
+    """Return the (cached) decoding plan of ``model``: one :class:`FieldPlan` per field."""
     plan = _PLANS.get(model)
     if plan is not None:
         return plan
@@ -196,18 +266,37 @@ def model_plan(model: type[BaseModel]) -> ModelPlan:
     for name, info in model.__pydantic_fields__.items():
         key = info.alias or name
         spec, native = spec_of(info.annotation)
-        if info.metadata and any(not _is_marker(m) for m in info.metadata):
-            native = False
+        constrained = bool(info.metadata) and any(not _is_marker(m) for m in info.metadata)
         convert, nullable = _convert_of(info.annotation, info)
-        if info.metadata and any(not _is_marker(m) for m in info.metadata):
-            adapter: TypeAdapter[Any] = TypeAdapter(Annotated[info.annotation, *info.metadata])
+        structured = isinstance(spec, (dict, list))
+        if constrained:
+            native = False
+            adapter: TypeAdapter[Any] = TypeAdapter(_annotated(info))
             validate = adapter.validate_python
 
-            def convert(raw: Any, validate: Any = validate) -> Any:
-                return validate(_prepare(raw))
+            def convert(raw: Any, validate: Any = validate, structured: bool = structured) -> Any:
+                return validate(_prepare(raw, structured))
 
+        column: Callable[[list[Any]], list[Any]] | None = None
+        if convert is _to_object_id:
+            column = _object_id_column
+        elif convert is _to_float:
+            column = _float_column
+        elif convert is _copy_list:
+            column = _list_column
+        elif convert is not None:
+            # Values decoded as "any" may hold nested containers shared with the raw column
+            # (the saved state): copy them before pydantic sees them.
+            column = _column_converter(_annotated(info), structured, spec == "any")
         fields[name] = FieldPlan(
-            name, key, spec, convert, nullable, _default_of(info), native and not info.exclude
+            name,
+            key,
+            spec,
+            convert,
+            nullable,
+            _default_of(info),
+            native or bool(info.exclude),
+            column,
         )
     by_key = {f.key: f for f in fields.values()}
     spec = {f.key: f.spec for f in fields.values()}

@@ -6,6 +6,7 @@ Example:
     {'$and': [{'age': {'$gt': 3}}, {'name': 'x'}]}
     >>> compile_sort(["-age", ("name", 1)])
     [('age', -1), ('name', 1)]
+
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def compile_filter(expressions: Iterable[Any], encoders: Encoders | None = None)
         if isinstance(expression, bool):
             # Beanie accepts `find(True)`; `find(False)` matches nothing.
             if not expression:
-                parts.append({"_id": {"$exists": False}, "$expr": False})
+                parts.append({"$expr": False})
             continue
         if not isinstance(expression, Mapping):
             raise TypeError(
@@ -88,7 +89,7 @@ def compile_update(operations: Iterable[Any], encoders: Encoders | None = None) 
 
 
 def projection_of(model: type[BaseModel]) -> dict[str, Any] | None:
-    """The server projection a projection model asks for, if it declares one.
+    """Return the server projection a projection model asks for, if it declares one.
 
     Only ``Settings.projection`` is sent to the server: otherwise the model's fields become the
     decode schema, which skips other fields client-side (cheaper than server projection).

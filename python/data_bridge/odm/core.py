@@ -7,15 +7,15 @@ settings and collection lookups, and change tracking. ``data_bridge.Document`` (
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from data_bridge.errors import CollectionWasNotInitialized
 from data_bridge.odm import lazy
-from data_bridge.odm.codecs import ModelPlan, embedded_model, forget_plan, model_plan
+from data_bridge.odm.codecs import FieldPlan, ModelPlan, embedded_model, forget_plan, model_plan
 from data_bridge.odm.encoder import encode
 from data_bridge.odm.events import Registry, collect_actions
 from data_bridge.odm.fields import ExpressionField, PydanticObjectId
@@ -51,7 +51,7 @@ class DocumentCore(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         alias_generator=_alias,
-        json_schema_extra=_json_schema_extra,  # type: ignore[typeddict-item]
+        json_schema_extra=_json_schema_extra,
     )
 
     __slots__ = ("_db_prev", "_db_row", "_db_saved", "_db_src")
@@ -67,8 +67,13 @@ class DocumentCore(BaseModel):
     _db_private_: ClassVar[dict[str, Any] | None] = None
     _db_fast_set_: ClassVar[bool] = True
     _db_nfields_: ClassVar[int] = 0
+    _db_list_adapter_: ClassVar[TypeAdapter[Any] | None] = None
 
     # ----------------------------------------------------------------------------- class setup
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        lazy.BUILDING.append(cls)
+        super().__init_subclass__(**kwargs)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -76,6 +81,7 @@ class DocumentCore(BaseModel):
         cls._db_settings_ = None
         cls._db_actions_ = None
         cls._db_binding_ = None
+        cls._db_list_adapter_ = None
         if cls.__pydantic_complete__:
             cls._db_setup()
 
@@ -102,7 +108,7 @@ class DocumentCore(BaseModel):
 
     @classmethod
     def _db_model_plan(cls) -> ModelPlan:
-        plan = cls.__dict__.get("_db_plan_")
+        plan = vars(cls).get("_db_plan_")
         if plan is None:
             if not cls.__pydantic_complete__:
                 cls.model_rebuild()
@@ -112,7 +118,7 @@ class DocumentCore(BaseModel):
 
     @classmethod
     def _db_actions(cls) -> Registry:
-        actions = cls.__dict__.get("_db_actions_")
+        actions = vars(cls).get("_db_actions_")
         if actions is None:
             actions = collect_actions(cls)
             cls._db_actions_ = actions
@@ -120,13 +126,14 @@ class DocumentCore(BaseModel):
 
     @classmethod
     def get_settings(cls) -> DocumentSettings:
-        """The class's parsed ``Settings``.
+        """Return the class's parsed ``Settings``.
 
         Example:
             >>> User.get_settings().name  # doctest: +SKIP
             'users'
+
         """
-        settings = cls.__dict__.get("_db_settings_")
+        settings = vars(cls).get("_db_settings_")
         if settings is None:
             settings = parse_settings(cls)
             if settings.name is None:
@@ -136,17 +143,18 @@ class DocumentCore(BaseModel):
 
     @classmethod
     def get_collection_name(cls) -> str:
-        """The collection name (``Settings.name``, default the class name).
+        """Return the collection name (``Settings.name``, default the class name).
 
         Example:
             >>> User.get_collection_name()  # doctest: +SKIP
             'users'
+
         """
         return cls.get_settings().name  # type: ignore[return-value]
 
     @classmethod
     def _db_binding(cls) -> Binding:
-        binding = cls.__dict__.get("_db_binding_")
+        binding = vars(cls).get("_db_binding_")
         if binding is None:
             raise CollectionWasNotInitialized(
                 f"{cls.__name__} is not initialised: call data_bridge.init(...) with it in "
@@ -160,11 +168,12 @@ class DocumentCore(BaseModel):
 
     @classmethod
     def get_pymongo_collection(cls) -> Any:
-        """A real ``pymongo.AsyncMongoClient`` collection on the same server and namespace.
+        """Return a real ``pymongo.AsyncMongoClient`` collection on the same server and namespace.
 
         Example:
             >>> await User.get_pymongo_collection().count_documents({})  # doctest: +SKIP
             3
+
         """
         return cls._db_binding().pymongo_collection()
 
@@ -180,9 +189,14 @@ class DocumentCore(BaseModel):
         private = cls._db_private_
         new = _object_new
         setattr_ = _object_setattr
+        set_dict = lazy.set_real_dict
+        dicts = source.dicts
         out = []
         for row in range(rows):
             doc = new(cls)
+            values: dict[str, Any] = {}
+            set_dict(doc, values)
+            dicts.append(values)
             setattr_(doc, "__pydantic_fields_set__", set(fields_set))
             setattr_(doc, "__pydantic_extra__", None)
             setattr_(doc, "__pydantic_private__", None if private is None else dict(private))
@@ -201,8 +215,8 @@ class DocumentCore(BaseModel):
     def _db_from_raw(cls, raw: dict[str, Any]) -> Any:
         return cls._db_from_source(lazy.DictSource(raw), 1)[0]
 
-    @property  # type: ignore[misc]
-    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
+    @property
+    def __dict__(self) -> dict[str, Any]:
         values = real_dict(self)
         if len(values) < type(self)._db_nfields_:
             materialize(self, type(self)._db_model_plan().fields)
@@ -223,7 +237,7 @@ class DocumentCore(BaseModel):
     # -------------------------------------------------------------------------------- encoding
 
     def _db_encode(self, keep_nulls: bool | None = None) -> dict[str, Any]:
-        """This document as the dict written to MongoDB (aliases, BSON-ready values)."""
+        """Encode this document as the dict written to MongoDB (aliases, BSON-ready values)."""
         cls = type(self)
         settings = cls.get_settings()
         if keep_nulls is None:
@@ -237,8 +251,30 @@ class DocumentCore(BaseModel):
         if encoders or not cls._db_model_plan().native:
             doc = encode(doc, encoders)
         if settings.use_revision:
-            doc["revision_id"] = real_dict(self).get("revision_id")
-        return doc  # type: ignore[no-any-return]
+            doc["revision_id"] = self.revision_id
+        return doc
+
+    @classmethod
+    def _db_encode_many(cls, documents: Sequence[DocumentCore]) -> list[dict[str, Any]]:
+        """Encode many documents in one serializer call (insert_many)."""
+        settings = cls.get_settings()
+        adapter = vars(cls).get("_db_list_adapter_")
+        if adapter is None:
+            adapter = TypeAdapter(list[cls])  # type: ignore[valid-type]
+            cls._db_list_adapter_ = adapter
+        encoded: list[dict[str, Any]] = adapter.dump_python(
+            list(documents), by_alias=True, exclude_none=not settings.keep_nulls
+        )
+        for doc in encoded:
+            if doc.get("_id", MISSING) is None:
+                del doc["_id"]
+        encoders = settings.bson_encoders
+        if encoders or not cls._db_model_plan().native:
+            encoded = [encode(doc, encoders) for doc in encoded]
+        if settings.use_revision:
+            for doc, document in zip(encoded, documents, strict=True):
+                doc["revision_id"] = document.revision_id
+        return encoded
 
     @classmethod
     def _db_encode_value(cls, value: Any) -> Any:
@@ -247,21 +283,26 @@ class DocumentCore(BaseModel):
     # ---------------------------------------------------------------------------- state
 
     def _db_saved_value(self, key: str) -> Any:
+        """Return the saved value of storage key ``key``, in written (encoded) form, or MISSING."""
         saved = slot(lazy.SAVED_SLOT, self)
         if saved is not None and key in saved:
             return saved[key]
         source = slot(lazy.SOURCE_SLOT, self)
         if source is None:
             return MISSING
-        return source.raw(key, lazy.ROW_SLOT.__get__(self))
+        field_plan = type(self)._db_model_plan().by_key.get(key)
+        raw = source.raw(key, lazy.ROW_SLOT.__get__(self))
+        if field_plan is None:
+            return raw
+        # Compare like with like: what this stored value looks like once loaded and written
+        # back (defaults filled in, embedded models normalised).
+        return self._db_encode_field(field_plan, lazy.decode(field_plan, raw))
 
     def _db_has_state(self) -> bool:
         return slot(lazy.SAVED_SLOT, self) is not None or slot(lazy.SOURCE_SLOT, self) is not None
 
-    def _db_current(self, name: str) -> Any:
-        plan = type(self)._db_model_plan().fields[name]
-        value = real_dict(self)[name]
-        if plan.native and (value is None or type(value) in _SCALARS):
+    def _db_encode_field(self, plan: FieldPlan, value: Any) -> Any:
+        if value is None or (plan.native and type(value) in _SCALARS):
             return value
         if isinstance(value, BaseModel):
             value = value.model_dump(by_alias=True)
@@ -276,7 +317,7 @@ class DocumentCore(BaseModel):
         for name, field_plan in plan.fields.items():
             if name not in values or name == "revision_id":
                 continue
-            current = self._db_current(name)
+            current = self._db_encode_field(field_plan, values[name])
             saved = self._db_saved_value(field_plan.key) if has_state else MISSING
             if saved is MISSING:
                 if has_state and current is None:
@@ -308,22 +349,28 @@ class DocumentCore(BaseModel):
             >>> user.age += 1  # doctest: +SKIP
             >>> user.is_changed  # doctest: +SKIP
             True
+
         """
         if not self._db_has_state():
             return True
         return bool(self._db_changed_fields())
 
     def get_changes(self) -> dict[str, Any]:
-        """Changed values by dotted storage path (what ``save_changes`` sends in ``$set``).
+        """Return changed values by dotted storage path (what ``save_changes`` sends in ``$set``).
 
         Example:
             >>> user.address.city = "Oslo"  # doctest: +SKIP
             >>> user.get_changes()  # doctest: +SKIP
             {'address.city': 'Oslo'}
+
         """
+        return self._db_expand_changes(self._db_changed_fields())
+
+    def _db_expand_changes(self, changed: dict[str, Any]) -> dict[str, Any]:
+        """Turn changed top-level fields into dotted paths (embedded documents key by key)."""
         replace = type(self).get_settings().state_management_replace_objects
         changes: dict[str, Any] = {}
-        for key, current in self._db_changed_fields().items():
+        for key, current in changed.items():
             saved = self._db_saved_value(key)
             if not replace and isinstance(current, dict) and isinstance(saved, dict):
                 changes.update(collect_updates(saved, current, False, key))
@@ -332,21 +379,23 @@ class DocumentCore(BaseModel):
         return changes
 
     def get_previous_changes(self) -> dict[str, Any]:
-        """What the last ``save_changes`` / ``save`` wrote (``state_management_save_previous``).
+        """Return what the last save wrote (with ``state_management_save_previous``).
 
         Example:
             >>> user.get_previous_changes()  # doctest: +SKIP
             {'age': 31}
+
         """
         previous = slot(lazy.PREVIOUS_SLOT, self)
         return dict(previous) if previous else {}
 
     def get_saved_state(self) -> dict[str, Any] | None:
-        """The stored values this document was last loaded with or saved as, by storage key.
+        """Return the stored values this document was last loaded with or saved as, by storage key.
 
         Example:
             >>> user.get_saved_state()["age"]  # doctest: +SKIP
             30
+
         """
         source = slot(lazy.SOURCE_SLOT, self)
         saved = slot(lazy.SAVED_SLOT, self)
@@ -363,6 +412,7 @@ class DocumentCore(BaseModel):
         Example:
             >>> user.age = 99  # doctest: +SKIP
             >>> user.rollback()  # doctest: +SKIP
+
         """
         plan = type(self)._db_model_plan()
         values = real_dict(self)
@@ -373,7 +423,7 @@ class DocumentCore(BaseModel):
 
     def _db_validate_self(self) -> None:
         # Beanie re-parses the dump and keeps what the validators made of it.
-        values = self.model_dump(by_alias=True)
+        values = self.model_dump(by_alias=True, warnings=False)
         fresh = type(self).model_validate(values)
         real_dict(self).update(real_dict(fresh))
 

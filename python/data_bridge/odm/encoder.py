@@ -8,6 +8,7 @@ Example:
     >>> import decimal
     >>> encode({"price": decimal.Decimal("1.5"), "tags": {"a"}})
     {'price': Decimal128('1.5'), 'tags': ['a']}
+
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def encode(value: Any, encoders: Encoders | None = None) -> Any:
     Example:
         >>> encode({"d": __import__("datetime").date(2024, 1, 2)})
         {'d': datetime.datetime(2024, 1, 2, 0, 0)}
+
     """
     kind = type(value)
     if encoders:
@@ -88,9 +90,7 @@ def encode(value: Any, encoders: Encoders | None = None) -> Any:
     if kind in NATIVE:
         return value
     if kind is dict:
-        return {
-            str(k) if type(k) is not str else k: encode(v, encoders) for k, v in value.items()
-        }
+        return {str(k) if type(k) is not str else k: encode(v, encoders) for k, v in value.items()}
     if kind is list or kind is tuple or kind is set or kind is frozenset:
         return [encode(v, encoders) for v in value]
     return _encode_other(value, encoders)
@@ -131,7 +131,7 @@ def _encode_other(value: Any, encoders: Encoders | None) -> Any:
 
 
 def normalize(value: Any) -> Any:
-    """The form a value takes after a round trip through MongoDB, for change detection.
+    """Return the form a value takes after a round trip through MongoDB, for change detection.
 
     Datetimes become naive UTC truncated to milliseconds; tuples become lists.
     """

@@ -7,6 +7,7 @@ Example:
     ...     @before_event(Insert)
     ...     def strip(self) -> None:
     ...         self.text = self.text.strip()
+
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def before_event(*events: list[EventTypes] | EventTypes) -> Callable[[F], F]:
     Example:
         >>> @before_event(Insert, Replace)
         ... def touch(self) -> None: ...
+
     """
     return _register(events, ActionDirections.BEFORE)
 
@@ -86,6 +88,7 @@ def after_event(*events: list[EventTypes] | EventTypes) -> Callable[[F], F]:
     Example:
         >>> @after_event(Delete)
         ... async def audit(self) -> None: ...
+
     """
     return _register(events, ActionDirections.AFTER)
 

@@ -11,11 +11,13 @@ Example:
     ...     return value + 1
     >>> run_sync(plan())
     21
+
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import inspect
 from collections.abc import Callable, Generator
 from typing import Any, TypeVar
@@ -72,8 +74,14 @@ def _step_sync(step: Call | Hook) -> Any:
         return getattr(step.target, step.method + "_sync")(*step.args, **step.kwargs)
     result = step.fn(*step.args)  # type: ignore[union-attr]
     if inspect.isawaitable(result):
-        # An async event handler on a synchronous model: run it to completion on its own loop.
-        return asyncio.run(_await(result))
+        # An async event handler on a synchronous model: run it to completion on its own loop
+        # (in a helper thread when this thread already runs one).
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(_await(result))
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, _await(result)).result()
     return result
 
 
@@ -91,7 +99,7 @@ async def run_async(plan: Plan[T]) -> T:
                     result: Any = await asyncio.gather(*(_step_async(s) for s in step.steps))
                 else:
                     result = await _step_async(step)  # type: ignore[arg-type]
-            except Exception as exc:  # noqa: BLE001 - handed back to the plan, which decides
+            except Exception as exc:
                 step = plan.throw(exc)
             else:
                 step = plan.send(result)
@@ -109,7 +117,7 @@ def run_sync(plan: Plan[T]) -> T:
                     result: Any = [_step_sync(s) for s in step.steps]
                 else:
                     result = _step_sync(step)  # type: ignore[arg-type]
-            except Exception as exc:  # noqa: BLE001 - handed back to the plan, which decides
+            except Exception as exc:
                 step = plan.throw(exc)
             else:
                 step = plan.send(result)

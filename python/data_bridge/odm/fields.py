@@ -7,6 +7,7 @@ Example:
     ...     age: int = 0
     >>> (User.age > 25).query
     {'age': {'$gt': 25}}
+
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class SortDirection(int, Enum):
     Example:
         >>> SortDirection.DESCENDING.value
         -1
+
     """
 
     ASCENDING = 1
@@ -47,6 +49,7 @@ class PydanticObjectId(ObjectId):
     Example:
         >>> PydanticObjectId("5f0f0f0f0f0f0f0f0f0f0f0f")
         ObjectId('5f0f0f0f0f0f0f0f0f0f0f0f')
+
     """
 
     @classmethod
@@ -67,9 +70,7 @@ class PydanticObjectId(ObjectId):
                 cls._validate, core_schema.str_schema()
             ),
             python_schema=core_schema.no_info_plain_validator_function(cls._validate),
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                str, when_used="json"
-            ),
+            serialization=core_schema.plain_serializer_function_ser_schema(str, when_used="json"),
         )
 
     @classmethod
@@ -91,9 +92,9 @@ BeanieObjectId = PydanticObjectId
 class IndexedAnnotation:
     """Marks a field as indexed; ``init`` creates the index. Built by :func:`Indexed`."""
 
-    __slots__ = ("index_type", "unique", "options")
+    __slots__ = ("index_type", "options", "unique")
 
-    def __init__(self, index_type: Any = ASCENDING, unique: bool = False, **options: Any):
+    def __init__(self, index_type: Any = ASCENDING, unique: bool = False, **options: Any) -> None:
         self.index_type = index_type
         self.unique = unique
         self.options = options
@@ -102,11 +103,11 @@ class IndexedAnnotation:
         return f"IndexedAnnotation({self.index_type!r}, unique={self.unique})"
 
     def index_model(self, path: str) -> IndexModel:
-        """The pymongo ``IndexModel`` this marker asks for on the field stored at ``path``."""
+        """Return the pymongo ``IndexModel`` for this marker on the field stored at ``path``."""
         return IndexModel([(path, self.index_type)], unique=self.unique, **self.options)
 
 
-def Indexed(  # noqa: N802 - Beanie's public name
+def Indexed(
     typ: Any = None, index_type: Any = ASCENDING, unique: bool = False, **options: Any
 ) -> Any:
     """Annotate a field so that ``init`` creates an index on it (Beanie's ``Indexed``).
@@ -118,6 +119,7 @@ def Indexed(  # noqa: N802 - Beanie's public name
         >>> from data_bridge import Document, Indexed
         >>> class Product(Document):
         ...     sku: Indexed(str, unique=True)
+
     """
     marker = IndexedAnnotation(index_type, unique, **options)
     if typ is None:
@@ -166,6 +168,7 @@ class ExpressionField(str):
         {'address.city': 'NYC'}
         >>> -ExpressionField("age")
         ('age', <SortDirection.DESCENDING: -1>)
+
     """
 
     __slots__ = ("_nested",)
@@ -173,6 +176,7 @@ class ExpressionField(str):
     _nested: Any
 
     def __new__(cls, path: str, nested: Any = None) -> ExpressionField:
+        """Return the path ``path``; ``nested`` is the embedded model it leads into, if any."""
         self = super().__new__(cls, path)
         object.__setattr__(self, "_nested", nested)
         return self
@@ -186,12 +190,10 @@ class ExpressionField(str):
             from data_bridge.odm.codecs import embedded_model
 
             info = fields[item]
-            return ExpressionField(
-                f"{self}.{info.alias or item}", embedded_model(info.annotation)
-            )
+            return ExpressionField(f"{self}.{info.alias or item}", embedded_model(info.annotation))
         return ExpressionField(f"{self}.{item}")
 
-    def __getitem__(self, item: Any) -> ExpressionField:  # type: ignore[override]
+    def __getitem__(self, item: Any) -> ExpressionField:
         return ExpressionField(f"{self}.{item}", self._nested)
 
     __hash__ = str.__hash__

@@ -21,7 +21,13 @@ if TYPE_CHECKING:
 
 # The real instance-dict accessor; Document overrides the ``__dict__`` attribute itself.
 _REAL_DICT = BaseModel.__dict__["__dict__"]
-real_dict = _REAL_DICT.__get__
+
+
+def real_dict(instance: Any) -> dict[str, Any]:
+    """Return the instance dict itself (no materialisation)."""
+    return _REAL_DICT.__get__(instance)  # type: ignore[no-any-return]
+
+
 set_real_dict = _REAL_DICT.__set__
 
 
@@ -38,27 +44,54 @@ MISSING: Any = Missing()
 
 
 class TableSource:
-    """A decoded result Table and the Python columns taken from it so far."""
+    """A decoded result Table, the Python columns taken from it, and its rows' field dicts.
 
-    __slots__ = ("columns", "names", "table")
+    The first read of a field on any row converts that field's column once and stores each
+    row's value straight into that row's instance dict (the source keeps the dicts, not the
+    instances, so there is no reference cycle): every later read is a plain attribute hit.
+    """
+
+    __slots__ = ("columns", "dicts", "filled", "names", "table")
 
     def __init__(self, table: Any) -> None:
         self.table = table
         self.names = frozenset(table.column_names)
         self.columns: dict[str, list[Any] | None] = {}
+        self.dicts: list[dict[str, Any]] = []
+        self.filled: set[str] = set()
 
-    def raw(self, key: str, row: int) -> Any:
-        """The raw value of ``key`` in ``row`` (None when missing or null)."""
+    def column(self, key: str) -> list[Any] | None:
+        """Return the raw Python values of ``key`` for every row (None if absent)."""
         columns = self.columns
         if key in columns:
-            column = columns[key]
-        else:
-            column = self.table.column(key) if key in self.names else None
-            columns[key] = column
+            return columns[key]
+        column = self.table.column(key) if key in self.names else None
+        columns[key] = column
+        return column
+
+    def raw(self, key: str, row: int) -> Any:
+        """Return the raw value of ``key`` in ``row`` (None when missing or null)."""
+        column = self.column(key)
         return None if column is None else column[row]
 
+    def fill(self, plan: FieldPlan) -> None:
+        """Convert ``plan``'s column once and give every row's dict its value."""
+        name = plan.name
+        if name in self.filled:
+            return
+        self.filled.add(name)
+        column = self.column(plan.key)
+        dicts = self.dicts
+        if column is None:
+            values = [decode(plan, None) for _ in dicts]
+        else:
+            values = decode_column(plan, column)
+        for values_dict, value in zip(dicts, values, strict=False):
+            if name not in values_dict:
+                values_dict[name] = value
+
     def row(self, row: int) -> dict[str, Any]:
-        """The whole raw row (keys with null / missing values left out)."""
+        """Return the whole raw row (keys with null / missing values left out)."""
         out = {}
         for key in self.names:
             value = self.raw(key, row)
@@ -70,22 +103,29 @@ class TableSource:
 class DictSource:
     """One raw document (find_one_and_update results, raw aggregations, ...)."""
 
-    __slots__ = ("doc",)
+    __slots__ = ("dicts", "doc")
 
     def __init__(self, doc: dict[str, Any]) -> None:
         self.doc = doc
+        self.dicts: list[dict[str, Any]] = []
 
     def raw(self, key: str, row: int) -> Any:
-        """The raw value of ``key`` (None when missing)."""
+        """Return the raw value of ``key`` (None when missing)."""
         return self.doc.get(key)
 
+    def fill(self, plan: FieldPlan) -> None:
+        """Give the document's dict its value for ``plan``'s field."""
+        for values_dict in self.dicts:
+            if plan.name not in values_dict:
+                values_dict[plan.name] = decode(plan, self.doc.get(plan.key))
+
     def row(self, row: int) -> dict[str, Any]:
-        """The raw document."""
+        """Return the raw document."""
         return {k: v for k, v in self.doc.items() if v is not None}
 
 
 def decode(plan: FieldPlan, raw: Any) -> Any:
-    """The value a field takes for a raw stored value."""
+    """Return the value a field takes for a raw stored value."""
     if raw is None:
         if not plan.nullable and plan.default is not None:
             return plan.default()
@@ -94,12 +134,21 @@ def decode(plan: FieldPlan, raw: Any) -> Any:
     return raw if convert is None else convert(raw)
 
 
+def decode_column(plan: FieldPlan, column: list[Any]) -> list[Any]:
+    """Return the values a field takes for a whole raw column."""
+    if plan.convert_column is not None and None not in column:
+        return plan.convert_column(column)
+    if plan.convert is None and (plan.nullable or plan.default is None):
+        return column
+    return [decode(plan, raw) for raw in column]
+
+
 class FieldDescriptor:
     """Class attribute standing for one field.
 
     On the class it is the field's :class:`ExpressionField` (``User.age > 3``); on an instance it
-    materialises the field from the instance's source. It is a non-data descriptor, so once the
-    value is in the instance ``__dict__`` Python never calls it again.
+    materialises the field (for every row of the instance's result at once). It is a non-data
+    descriptor, so once the value is in the instance ``__dict__`` Python never calls it again.
     """
 
     __slots__ = ("expression", "name", "plan")
@@ -111,9 +160,9 @@ class FieldDescriptor:
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         if instance is None:
-            # While pydantic builds a subclass it probes class attributes for defaults:
-            # a field expression must not look like one.
-            if owner is None or "__pydantic_fields__" not in owner.__dict__:
+            # While pydantic builds a subclass it probes class attributes for defaults and
+            # shadowing: a field expression must not look like either.
+            if owner is None or "__pydantic_fields__" not in owner.__dict__ or building():
                 raise AttributeError(self.name)
             return self.expression
         try:
@@ -121,10 +170,29 @@ class FieldDescriptor:
         except AttributeError:
             source = None
         if source is None:
-            raise AttributeError(f"{type(instance).__name__!r} object has no attribute {self.name!r}")
+            raise AttributeError(
+                f"{type(instance).__name__!r} object has no attribute {self.name!r}"
+            )
+        source.fill(self.plan)
+        values = real_dict(instance)
+        name = self.name
+        if name in values:
+            return values[name]
+        # This instance's dict was replaced after loading (validate_assignment does that).
         value = decode(self.plan, source.raw(self.plan.key, ROW_SLOT.__get__(instance)))
-        real_dict(instance)[self.name] = value
+        values[name] = value
         return value
+
+
+# Document classes whose pydantic construction is under way (fields not collected yet).
+BUILDING: list[type] = []
+
+
+def building() -> bool:
+    """Tell whether pydantic is collecting the fields of a document class right now."""
+    while BUILDING and "__pydantic_fields__" in BUILDING[-1].__dict__:
+        BUILDING.pop()
+    return bool(BUILDING)
 
 
 # Slot descriptors of ``Document`` (set by documents.py once the class exists).
@@ -144,7 +212,7 @@ def bind_slots(document_class: type) -> None:
 
 
 def slot(descriptor: Any, instance: Any) -> Any:
-    """A slot's value, or None when it was never set (instances built by pydantic itself)."""
+    """Return a slot's value, or None when it was never set (instances built by pydantic itself)."""
     try:
         return descriptor.__get__(instance)
     except AttributeError:
@@ -158,6 +226,8 @@ def materialize(instance: Any, fields: dict[str, FieldPlan]) -> dict[str, Any]:
     if source is None:
         return values
     row = ROW_SLOT.__get__(instance)
+    for plan in fields.values():
+        source.fill(plan)
     # Rebuilt in field order, so dumps and reprs list fields as an eagerly built model does.
     ordered = {
         name: values[name] if name in values else decode(plan, source.raw(plan.key, row))

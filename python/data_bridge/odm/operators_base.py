@@ -14,6 +14,7 @@ class BaseOperator(Mapping[str, Any]):
         >>> from data_bridge.operators import Set
         >>> dict(Set({"age": 3}))
         {'$set': {'age': 3}}
+
     """
 
     @property
@@ -43,5 +44,5 @@ class BaseOperator(Mapping[str, Any]):
         return copy.deepcopy(self.query, memo)
 
     def copy(self) -> dict[str, Any]:
-        """A shallow copy of the compiled query, as Beanie returns."""
+        """Return a shallow copy of the compiled query, as Beanie returns."""
         return copy.copy(self.query)

@@ -2,8 +2,11 @@
 
 Example:
     >>> from data_bridge.operators import GT, In
-    >>> ((GT("age", 3) & In("name", ["a"])) | ~GT("age", 9)).query
-    {'$or': [{'$and': [{'age': {'$gt': 3}}, {'name': {'$in': ['a']}}]}, {'$nor': [{'age': {'$gt': 9}}]}]}
+    >>> (GT("age", 3) & In("name", ["a"])).query
+    {'$and': [{'age': {'$gt': 3}}, {'name': {'$in': ['a']}}]}
+    >>> (~GT("age", 9)).query
+    {'$nor': [{'age': {'$gt': 9}}]}
+
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ class BaseFindOperator(BaseOperator):
         >>> from data_bridge.operators import Eq
         >>> (~Eq("name", "x")).query
         {'$nor': [{'name': 'x'}]}
+
     """
 
     def __and__(self, other: Mapping[str, Any]) -> And:
@@ -49,8 +53,9 @@ class BaseFindOperator(BaseOperator):
 
 def _flatten(kind: type, expression: Any) -> list[Any]:
     # `a & b & c` becomes one $and of three rather than nested pairs.
-    if type(expression) is kind and len(expression.expressions) > 1:
-        return list(expression.expressions)
+    expressions = getattr(expression, "expressions", None)
+    if type(expression) is kind and expressions is not None and len(expressions) > 1:
+        return list(expressions)
     return [expression]
 
 
@@ -65,6 +70,7 @@ class BaseFindComparisonOperator(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         return {_key(self.field): {self.operator: self.other}}
 
 
@@ -74,12 +80,14 @@ class Eq(BaseFindComparisonOperator):
     Example:
         >>> Eq("name", {"$ne": None}).query
         {'name': {'$eq': {'$ne': None}}}
+
     """
 
     operator = "$eq"
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         value = self.other
         if isinstance(value, Mapping) or hasattr(value, "__pydantic_fields__"):
             return {_key(self.field): {"$eq": value}}
@@ -136,6 +144,7 @@ class _LogicalList(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         if not self.expressions:
             raise AttributeError("At least one expression must be provided")
         if len(self.expressions) == 1:
@@ -163,6 +172,7 @@ class Nor(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         return {"$nor": [dict(e) for e in self.expressions]}  # type: ignore[arg-type]
 
 
@@ -172,6 +182,7 @@ class Not(BaseFindOperator):
     Example:
         >>> Not(GT("age", 3)).query
         {'age': {'$not': {'$gt': 3}}}
+
     """
 
     def __init__(self, expression: Mapping[str, Any]) -> None:
@@ -179,6 +190,7 @@ class Not(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         expression = dict(self.expression)
         if len(expression) != 1:
             raise AttributeError("Not operator can only be used with one expression")
@@ -199,6 +211,7 @@ class Exists(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         return {_key(self.field): {"$exists": self.value}}
 
 
@@ -211,6 +224,7 @@ class Type(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         return {_key(self.field): {"$type": self.types}}
 
 
@@ -223,18 +237,22 @@ class All(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         return {_key(self.field): {"$all": self.values_list}}
 
 
 class ElemMatch(BaseFindOperator):
     """``{field: {"$elemMatch": expression}}`` (expression as a dict or keyword arguments)."""
 
-    def __init__(self, field: Any, expression: Mapping[str, Any] | None = None, **kwargs: Any):
+    def __init__(
+        self, field: Any, expression: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> None:
         self.field = field
         self.expression = dict(expression) if expression is not None else kwargs
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         return {_key(self.field): {"$elemMatch": self.expression}}
 
 
@@ -247,6 +265,7 @@ class Size(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         return {_key(self.field): {"$size": self.num}}
 
 
@@ -259,6 +278,7 @@ class _Bitwise(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         return {_key(self.field): {self.operator: self.bitmask}}
 
 
@@ -294,6 +314,7 @@ class Expr(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         return {"$expr": self.expression}
 
 
@@ -305,6 +326,7 @@ class JsonSchema(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         return {"$jsonSchema": self.expression}
 
 
@@ -318,6 +340,7 @@ class Mod(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         return {_key(self.field): {"$mod": [self.divisor, self.remainder]}}
 
 
@@ -333,6 +356,7 @@ class RegEx(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         expression: dict[str, Any] = {"$regex": self.pattern}
         if self.options:
             expression["$options"] = self.options
@@ -356,6 +380,7 @@ class Text(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         text: dict[str, Any] = {"$search": self.search, "$caseSensitive": self.case_sensitive}
         if self.language:
             text["$language"] = self.language
@@ -372,6 +397,7 @@ class Where(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         return {"$where": self.expression}
 
 
@@ -392,6 +418,7 @@ class _Geometry(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         geo_type = self.geo_type.value if isinstance(self.geo_type, Enum) else self.geo_type
         geometry = {"type": geo_type, "coordinates": self.coordinates}
         return {_key(self.field): {self.operator: {"$geometry": geometry}}}
@@ -418,6 +445,7 @@ class Box(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         return {_key(self.field): {"$geoWithin": {"$box": self.coordinates}}}
 
 
@@ -442,6 +470,7 @@ class Near(BaseFindOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         point = {"type": "Point", "coordinates": [self.longitude, self.latitude]}
         inner: dict[str, Any] = {"$geometry": point}
         if self.max_distance:

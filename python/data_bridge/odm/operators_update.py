@@ -4,6 +4,7 @@ Example:
     >>> from data_bridge.operators import Inc, Set
     >>> Set({"name": "x"}).query, Inc({"age": 1}).query
     ({'$set': {'name': 'x'}}, {'$inc': {'age': 1}})
+
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class BaseUpdateOperator(BaseOperator):
 
     @property
     def query(self) -> dict[str, Any]:
+        """The compiled query document."""
         expression = self.expression
         if isinstance(expression, Mapping):
             expression = {str(k): v for k, v in expression.items()}

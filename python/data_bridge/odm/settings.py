@@ -9,6 +9,7 @@ Example:
     ...         use_revision = True
     >>> User.get_settings().name, User.get_settings().use_revision
     ('users', True)
+
 """
 
 from __future__ import annotations

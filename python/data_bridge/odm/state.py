@@ -7,6 +7,7 @@ read (materialised) can differ from the loaded state, so untouched fields cost n
 Example:
     >>> collect_updates({"a": 1, "b": {"c": 1, "d": 2}}, {"a": 1, "b": {"c": 5, "d": 2}}, False)
     {'b.c': 5}
+
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def same(saved: Any, current: Any) -> bool:
 
     A key whose value is None and a missing key are the same (Arrow cannot tell them apart).
     """
-    return _strip_nulls(normalize(saved)) == _strip_nulls(normalize(current))
+    return bool(_strip_nulls(normalize(saved)) == _strip_nulls(normalize(current)))
 
 
 def _strip_nulls(value: Any) -> Any:

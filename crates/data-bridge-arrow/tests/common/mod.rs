@@ -7,7 +7,9 @@ use data_bridge_arrow::{
 };
 
 pub fn raw(docs: &[Document]) -> Vec<RawDocumentBuf> {
-    docs.iter().map(|d| RawDocumentBuf::try_from(d).unwrap()).collect()
+    docs.iter()
+        .map(|d| RawDocumentBuf::try_from(d).unwrap())
+        .collect()
 }
 
 /// infer → decode → encode, returning the re-decoded documents.
@@ -46,7 +48,7 @@ pub fn every_type() -> Document {
         "bool": true,
         "date": DateTime::from_millis(1_700_000_000_123),
         "null_value": Bson::Null,
-        "regex": Regex { pattern: "^a.*".into(), options: "im".into() },
+        "regex": Regex { pattern: "^a.*".try_into().unwrap(), options: "im".try_into().unwrap() },
         "dbpointer": Bson::DbPointer(dbpointer()),
         "code": Bson::JavaScriptCode("function() {}".into()),
         "symbol": Bson::Symbol("sym".into()),
@@ -64,8 +66,8 @@ pub fn every_type() -> Document {
 /// bson 3 has no public DbPointer constructor: read one from bytes.
 pub fn dbpointer() -> bson::DbPointer {
     let mut bytes = Vec::new();
-    let body_len = 1 + 2 + 4 + 6 + 12;
-    bytes.extend_from_slice(&((4 + body_len + 1) as i32).to_le_bytes());
+    let body_len: i32 = 1 + 2 + 4 + 6 + 12;
+    bytes.extend_from_slice(&(4 + body_len + 1).to_le_bytes());
     bytes.push(0x0C);
     bytes.extend_from_slice(b"p\0");
     bytes.extend_from_slice(&6i32.to_le_bytes());
@@ -76,4 +78,9 @@ pub fn dbpointer() -> bson::DbPointer {
         Some(Bson::DbPointer(p)) => p,
         other => panic!("not a dbpointer: {other:?}"),
     }
+}
+
+/// A document's BSON bytes.
+pub fn to_bytes(doc: &Document) -> Vec<u8> {
+    RawDocumentBuf::try_from(doc).unwrap().into_bytes()
 }

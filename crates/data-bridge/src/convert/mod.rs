@@ -1,0 +1,19 @@
+//! Every Python <-> BSON / Arrow / option conversion of the bindings.
+
+mod from_arrow;
+mod from_bson;
+pub mod options;
+mod pytypes;
+mod schema;
+mod time;
+mod to_bson;
+
+pub use from_arrow::{column_values, numpy_column, row_dict, table_rows};
+pub use from_bson::{
+    bson_to_py, document_to_py, raw_document_to_py, PyDocuments, PyOptionalDocument, PyValues,
+};
+pub use schema::schema_arg;
+pub use to_bson::{
+    to_bson, to_document, to_document_list, to_document_or_empty, to_insert_document,
+    to_raw_document, Keys,
+};

@@ -1,0 +1,445 @@
+//! The Python exception hierarchy and the one conversion from engine errors to it.
+//!
+//! ```text
+//! DataBridgeError
+//! ├── ConnectionFailure ── ServerSelectionTimeout
+//! ├── OperationFailure (.code, .code_name, .labels, .details)
+//! │   ├── WriteError (.index) ── DuplicateKeyError (.key_pattern, .key_value)
+//! │   ├── WriteConcernError
+//! │   └── BulkWriteError (.write_errors, .write_concern_errors, counts, ids)
+//! ├── CodecError ── DecodeError (.row, .path, .expected, .found); EncodeError; SchemaError
+//! └── InvalidInput (also a ValueError)
+//! ```
+
+use bson::{Bson, Document, RawDocumentBuf};
+use data_bridge_mongodb::data_bridge_arrow::CodecError as Codec;
+use data_bridge_mongodb::mongodb::error::{Error as DriverError, ErrorKind, WriteFailure};
+use data_bridge_mongodb::{BulkWriteFailure, EngineError};
+use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PyTuple, PyType};
+
+use crate::convert::{bson_to_py, document_to_py};
+
+pyo3::create_exception!(
+    data_bridge._engine,
+    DataBridgeError,
+    PyException,
+    "Base of every error raised by data-bridge."
+);
+pyo3::create_exception!(
+    data_bridge._engine,
+    ConnectionFailure,
+    DataBridgeError,
+    "The server could not be reached, or the client is closed / was created before fork."
+);
+pyo3::create_exception!(
+    data_bridge._engine,
+    ServerSelectionTimeout,
+    ConnectionFailure,
+    "No suitable server was found within serverSelectionTimeoutMS."
+);
+pyo3::create_exception!(
+    data_bridge._engine,
+    OperationFailure,
+    DataBridgeError,
+    "The server answered with an error."
+);
+pyo3::create_exception!(
+    data_bridge._engine,
+    WriteError,
+    OperationFailure,
+    "A single write failed (`.index` is the position of the failing document/op)."
+);
+pyo3::create_exception!(
+    data_bridge._engine,
+    DuplicateKeyError,
+    WriteError,
+    "A write violated a unique index (code 11000)."
+);
+pyo3::create_exception!(
+    data_bridge._engine,
+    WriteConcernError,
+    OperationFailure,
+    "The write was applied but its write concern was not satisfied."
+);
+pyo3::create_exception!(
+    data_bridge._engine,
+    BulkWriteError,
+    OperationFailure,
+    "Some writes of insert_many / bulk_write failed; the others' outcome is in the counts."
+);
+pyo3::create_exception!(
+    data_bridge._engine,
+    CodecError,
+    DataBridgeError,
+    "BSON <-> Arrow conversion failed."
+);
+pyo3::create_exception!(
+    data_bridge._engine,
+    DecodeError,
+    CodecError,
+    "A BSON value did not fit the Arrow schema (`.row`, `.path`, `.expected`, `.found`)."
+);
+pyo3::create_exception!(
+    data_bridge._engine,
+    EncodeError,
+    CodecError,
+    "An Arrow value (or Python value) could not be encoded as BSON (`.row`, `.path`)."
+);
+pyo3::create_exception!(
+    data_bridge._engine,
+    SchemaError,
+    CodecError,
+    "A schema (Arrow or dict spec) is not supported or is malformed."
+);
+
+/// `InvalidInput(DataBridgeError, ValueError)`: two bases, which `create_exception!` cannot do.
+static INVALID_INPUT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+fn invalid_input_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    INVALID_INPUT
+        .get_or_try_init(py, || {
+            let bases = PyTuple::new(
+                py,
+                [
+                    py.get_type::<DataBridgeError>(),
+                    py.get_type::<PyValueError>(),
+                ],
+            )?;
+            let namespace = PyDict::new(py);
+            namespace.set_item("__module__", "data_bridge._engine")?;
+            namespace.set_item(
+                "__doc__",
+                "An argument was rejected before reaching the server (names, keys, option \
+                 values).",
+            )?;
+            let ty = py
+                .get_type::<PyType>()
+                .call1(("InvalidInput", bases, namespace))?;
+            Ok::<_, PyErr>(ty.cast_into::<PyType>()?.unbind())
+        })
+        .map(|t| t.bind(py))
+}
+
+/// Registers the exception classes on the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("DataBridgeError", py.get_type::<DataBridgeError>())?;
+    m.add("ConnectionFailure", py.get_type::<ConnectionFailure>())?;
+    m.add(
+        "ServerSelectionTimeout",
+        py.get_type::<ServerSelectionTimeout>(),
+    )?;
+    m.add("OperationFailure", py.get_type::<OperationFailure>())?;
+    m.add("WriteError", py.get_type::<WriteError>())?;
+    m.add("DuplicateKeyError", py.get_type::<DuplicateKeyError>())?;
+    m.add("WriteConcernError", py.get_type::<WriteConcernError>())?;
+    m.add("BulkWriteError", py.get_type::<BulkWriteError>())?;
+    m.add("CodecError", py.get_type::<CodecError>())?;
+    m.add("DecodeError", py.get_type::<DecodeError>())?;
+    m.add("EncodeError", py.get_type::<EncodeError>())?;
+    m.add("SchemaError", py.get_type::<SchemaError>())?;
+    m.add("InvalidInput", invalid_input_type(py)?)?;
+    Ok(())
+}
+
+/// `InvalidInput(message)`, for argument checks done in the bindings.
+pub fn invalid_input(message: impl Into<String>) -> PyErr {
+    let message = message.into();
+    Python::attach(|py| match invalid_input_type(py) {
+        Ok(ty) => PyErr::from_type(ty.clone(), message),
+        Err(e) => e,
+    })
+}
+
+/// An error on its way to Python: an engine error (mapped below, the orphan rule needs a
+/// local type for that) or a Python error raised while converting, passed through unchanged.
+#[derive(Debug)]
+pub enum CoreError {
+    /// From the engine.
+    Engine(EngineError),
+    /// Already a Python exception.
+    Python(PyErr),
+}
+
+impl From<EngineError> for CoreError {
+    fn from(e: EngineError) -> Self {
+        Self::Engine(e)
+    }
+}
+
+impl From<PyErr> for CoreError {
+    fn from(e: PyErr) -> Self {
+        Self::Python(e)
+    }
+}
+
+impl From<CoreError> for PyErr {
+    fn from(error: CoreError) -> Self {
+        match error {
+            CoreError::Python(e) => e,
+            CoreError::Engine(e) => Python::attach(|py| engine_error(py, e).unwrap_or_else(|e| e)),
+        }
+    }
+}
+
+/// Builds an exception of type `T` and sets its attributes.
+fn raise<T: pyo3::PyTypeInfo>(
+    py: Python<'_>,
+    message: String,
+    attrs: &[(&str, Bound<'_, PyAny>)],
+) -> PyResult<PyErr> {
+    let err = PyErr::new::<T, _>(message);
+    let value = err.value(py);
+    for (name, attr) in attrs {
+        value.setattr(*name, attr)?;
+    }
+    Ok(err)
+}
+
+fn engine_error(py: Python<'_>, error: EngineError) -> PyResult<PyErr> {
+    let message = error.to_string();
+    match error {
+        EngineError::Driver(e) => driver_error(py, e),
+        EngineError::Codec(e) | EngineError::InferredSchemaMismatch(e) => {
+            codec_error(py, message, &e)
+        }
+        EngineError::InvalidInput(_) => Ok(invalid_input(message)),
+        EngineError::ClientClosed | EngineError::UsedAfterFork { .. } => {
+            Ok(ConnectionFailure::new_err(message))
+        }
+        EngineError::BulkWrite(failure) => bulk_error(py, message, &failure),
+        EngineError::Write(e) => {
+            let code_name = e.details.get_str("codeName").ok();
+            let attrs = operation_attrs(py, Some(e.code), code_name, Vec::new(), Some(&e.details))?;
+            write_error(py, e.message.clone(), e.index, attrs, e.code, Some(&e.details))
+        }
+        EngineError::WriteConcern(details) => {
+            let code = details.get_i32("code").ok();
+            let code_name = details.get_str("codeName").ok();
+            let attrs = operation_attrs(py, code, code_name, Vec::new(), Some(&details))?;
+            raise::<WriteConcernError>(py, message, &attrs)
+        }
+        _ => Ok(DataBridgeError::new_err(message)),
+    }
+}
+
+fn codec_error(py: Python<'_>, message: String, error: &Codec) -> PyResult<PyErr> {
+    let row = error.row().into_pyobject(py)?.into_any();
+    let path = error.path().into_pyobject(py)?.into_any();
+    match error {
+        Codec::TypeMismatch {
+            expected, found, ..
+        } => raise::<DecodeError>(
+            py,
+            message,
+            &[
+                ("row", row),
+                ("path", path),
+                ("expected", expected.into_pyobject(py)?.into_any()),
+                ("found", found.into_pyobject(py)?.into_any()),
+            ],
+        ),
+        Codec::Encode { .. } => raise::<EncodeError>(py, message, &[("row", row), ("path", path)]),
+        Codec::InvalidSchema { .. } => raise::<SchemaError>(py, message, &[("path", path)]),
+        Codec::Arrow(_) => Ok(CodecError::new_err(message)),
+        _ => {
+            let none = py.None().into_bound(py);
+            raise::<DecodeError>(
+                py,
+                message,
+                &[
+                    ("row", row),
+                    ("path", path),
+                    ("expected", none.clone()),
+                    ("found", none),
+                ],
+            )
+        }
+    }
+}
+
+/// The server's own entry for a write error, which keeps fields the driver drops.
+fn reply_write_error(reply: Option<&RawDocumentBuf>, code: i32, message: &str) -> Option<Document> {
+    let reply = Document::try_from(reply?).ok()?;
+    if reply.get_i32("code").ok() == Some(code) {
+        return Some(reply);
+    }
+    reply
+        .get_array("writeErrors")
+        .ok()?
+        .iter()
+        .find_map(|entry| match entry {
+            Bson::Document(d) if d.get_str("errmsg").ok() == Some(message) => Some(d.clone()),
+            _ => None,
+        })
+}
+
+fn operation_attrs<'py>(
+    py: Python<'py>,
+    code: Option<i32>,
+    code_name: Option<&str>,
+    labels: Vec<String>,
+    details: Option<&Document>,
+) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
+    let details = match details {
+        Some(d) => document_to_py(py, d)?,
+        None => py.None().into_bound(py),
+    };
+    Ok(vec![
+        ("code", code.into_pyobject(py)?.into_any()),
+        ("code_name", code_name.into_pyobject(py)?.into_any()),
+        ("labels", PyList::new(py, labels)?.into_any()),
+        ("details", details),
+    ])
+}
+
+const DUPLICATE_KEY: i32 = 11000;
+
+fn write_error<'py>(
+    py: Python<'py>,
+    message: String,
+    index: usize,
+    mut attrs: Vec<(&'static str, Bound<'py, PyAny>)>,
+    code: i32,
+    details: Option<&Document>,
+) -> PyResult<PyErr> {
+    attrs.push(("index", index.into_pyobject(py)?.into_any()));
+    if code == DUPLICATE_KEY {
+        let field = |key: &str| -> PyResult<Bound<'py, PyAny>> {
+            match details.and_then(|d| d.get_document(key).ok()) {
+                Some(d) => document_to_py(py, d),
+                None => Ok(py.None().into_bound(py)),
+            }
+        };
+        attrs.push(("key_pattern", field("keyPattern")?));
+        attrs.push(("key_value", field("keyValue")?));
+        return raise::<DuplicateKeyError>(py, message, &attrs);
+    }
+    raise::<WriteError>(py, message, &attrs)
+}
+
+fn driver_error(py: Python<'_>, error: DriverError) -> PyResult<PyErr> {
+    let message = error.to_string();
+    let labels: Vec<String> = error.labels().iter().cloned().collect();
+    let reply = error.server_response().cloned();
+    match *error.kind {
+        ErrorKind::ServerSelection { .. } => Ok(ServerSelectionTimeout::new_err(message)),
+        ErrorKind::Io(_)
+        | ErrorKind::ConnectionPoolCleared { .. }
+        | ErrorKind::DnsResolve { .. }
+        | ErrorKind::Shutdown => Ok(ConnectionFailure::new_err(message)),
+        ErrorKind::InvalidArgument { .. } | ErrorKind::InvalidTlsConfig { .. } => {
+            Ok(invalid_input(message))
+        }
+        ErrorKind::Command(ref command) => {
+            let details = reply.as_ref().and_then(|r| Document::try_from(r).ok());
+            let message = command.message.clone();
+            let attrs = operation_attrs(
+                py,
+                Some(command.code),
+                Some(&command.code_name),
+                labels,
+                details.as_ref(),
+            )?;
+            if command.code == DUPLICATE_KEY {
+                return write_error(py, message, 0, attrs, command.code, details.as_ref());
+            }
+            raise::<OperationFailure>(py, message, &attrs)
+        }
+        ErrorKind::Write(WriteFailure::WriteError(ref e)) => {
+            let details =
+                reply_write_error(reply.as_ref(), e.code, &e.message).or_else(|| e.details.clone());
+            let attrs = operation_attrs(
+                py,
+                Some(e.code),
+                e.code_name.as_deref(),
+                labels,
+                details.as_ref(),
+            )?;
+            write_error(py, e.message.clone(), 0, attrs, e.code, details.as_ref())
+        }
+        ErrorKind::Write(WriteFailure::WriteConcernError(ref e)) => {
+            let attrs = operation_attrs(
+                py,
+                Some(e.code),
+                Some(&e.code_name),
+                labels,
+                e.details.as_ref(),
+            )?;
+            raise::<WriteConcernError>(py, e.message.clone(), &attrs)
+        }
+        ErrorKind::InsertMany(_) => {
+            // The engine turns these into bulk write failures; this is the fallback.
+            let attrs = operation_attrs(py, None, None, labels, None)?;
+            raise::<BulkWriteError>(py, message, &attrs)
+        }
+        ErrorKind::Authentication { .. } | ErrorKind::Transaction { .. } => {
+            let attrs = operation_attrs(py, None, None, labels, None)?;
+            raise::<OperationFailure>(py, message, &attrs)
+        }
+        _ => Ok(DataBridgeError::new_err(message)),
+    }
+}
+
+fn ids_to_py<'py>(py: Python<'py>, ids: &[(usize, Bson)]) -> PyResult<Bound<'py, PyAny>> {
+    let dict = PyDict::new(py);
+    for (index, id) in ids {
+        dict.set_item(index, bson_to_py(py, id)?)?;
+    }
+    Ok(dict.into_any())
+}
+
+fn bulk_error(py: Python<'_>, message: String, failure: &BulkWriteFailure) -> PyResult<PyErr> {
+    let write_errors = PyList::empty(py);
+    for e in &failure.write_errors {
+        write_errors.append(document_to_py(py, &e.details)?)?;
+    }
+    let concern_errors = PyList::empty(py);
+    for e in &failure.write_concern_errors {
+        concern_errors.append(document_to_py(py, e)?)?;
+    }
+    let first = failure.write_errors.first();
+    let outcome = &failure.outcome;
+    let details = PyDict::new(py);
+    details.set_item("writeErrors", &write_errors)?;
+    details.set_item("writeConcernErrors", &concern_errors)?;
+    details.set_item("nInserted", outcome.inserted_count)?;
+    details.set_item("nMatched", outcome.matched_count)?;
+    details.set_item("nModified", outcome.modified_count)?;
+    details.set_item("nRemoved", outcome.deleted_count)?;
+    details.set_item("nUpserted", outcome.upserted_ids.len())?;
+    let attrs = [
+        ("code", first.map(|e| e.code).into_pyobject(py)?.into_any()),
+        ("code_name", py.None().into_bound(py)),
+        ("labels", PyList::empty(py).into_any()),
+        ("details", details.into_any()),
+        ("write_errors", write_errors.into_any()),
+        ("write_concern_errors", concern_errors.into_any()),
+        (
+            "inserted_count",
+            outcome.inserted_count.into_pyobject(py)?.into_any(),
+        ),
+        (
+            "matched_count",
+            outcome.matched_count.into_pyobject(py)?.into_any(),
+        ),
+        (
+            "modified_count",
+            outcome.modified_count.into_pyobject(py)?.into_any(),
+        ),
+        (
+            "deleted_count",
+            outcome.deleted_count.into_pyobject(py)?.into_any(),
+        ),
+        (
+            "upserted_count",
+            outcome.upserted_ids.len().into_pyobject(py)?.into_any(),
+        ),
+        ("inserted_ids", ids_to_py(py, &outcome.inserted_ids)?),
+        ("upserted_ids", ids_to_py(py, &outcome.upserted_ids)?),
+    ];
+    raise::<BulkWriteError>(py, message, &attrs)
+}

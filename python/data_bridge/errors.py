@@ -1,0 +1,142 @@
+"""Every exception data-bridge raises, under one base class: ``DataBridgeError``.
+
+The engine errors are defined in Rust (``data_bridge._engine``) and re-exported here::
+
+    DataBridgeError
+    ├── ConnectionFailure ── ServerSelectionTimeout
+    ├── OperationFailure (.code, .code_name, .labels, .details)
+    │   ├── WriteError (.index) ── DuplicateKeyError (.key_pattern, .key_value)
+    │   ├── WriteConcernError
+    │   └── BulkWriteError (.write_errors, .write_concern_errors, .inserted_count, ...)
+    ├── CodecError ── DecodeError (.row, .path, .expected, .found); EncodeError; SchemaError
+    ├── InvalidInput (also a ValueError)
+    └── ODM-level errors (below): DocumentNotFound, RevisionIdWasChanged, ...
+
+Example:
+    >>> from data_bridge.errors import DataBridgeError, DuplicateKeyError
+    >>> issubclass(DuplicateKeyError, DataBridgeError)
+    True
+
+"""
+
+from __future__ import annotations
+
+from data_bridge._engine import (
+    BulkWriteError,
+    CodecError,
+    ConnectionFailure,
+    DataBridgeError,
+    DecodeError,
+    DuplicateKeyError,
+    EncodeError,
+    InvalidInput,
+    OperationFailure,
+    SchemaError,
+    ServerSelectionTimeout,
+    WriteConcernError,
+    WriteError,
+)
+
+__all__ = [
+    "BulkWriteError",
+    "CodecError",
+    "ConnectionFailure",
+    "DataBridgeError",
+    "DecodeError",
+    "DuplicateKeyError",
+    "EncodeError",
+    "InvalidInput",
+    "OperationFailure",
+    "SchemaError",
+    "ServerSelectionTimeout",
+    "WriteConcernError",
+    "WriteError",
+]
+
+# --- ODM errors (Python-only, subclasses of DataBridgeError) go below this line ---
+
+# ODM section (owned by python/data_bridge/odm): Beanie's `beanie.exceptions` names.
+
+
+class ODMError(DataBridgeError):
+    """Base of the document-layer errors."""
+
+
+class DocumentNotFound(ODMError):
+    """The document an operation needs (replace, save_changes, sync, ...) is not stored."""
+
+
+class DocumentAlreadyCreated(ODMError):
+    """An insert was asked for a document that already exists."""
+
+
+class DocumentWasNotSaved(ODMError):
+    """The document has no id, so it cannot be written by id."""
+
+
+class RevisionIdWasChanged(ODMError):
+    """Optimistic concurrency: the stored revision_id is not the one this document loaded."""
+
+
+class StateManagementIsTurnedOff(ODMError):
+    """Kept for Beanie compatibility; data-bridge tracks state for every document."""
+
+
+class StateNotSaved(ODMError):
+    """A state operation (save_changes) on a document that was never loaded or saved."""
+
+
+class ReplaceError(ODMError):
+    """replace_many: some of the documents are not stored."""
+
+
+class CollectionWasNotInitialized(ODMError):
+    """A document class was used before `init(document_models=[...])` bound it to a collection."""
+
+
+class NotSupported(ODMError):
+    """The operation is not supported for this kind of document."""
+
+
+class MigrationException(ODMError):
+    """Kept for Beanie compatibility (migrations are not part of this release)."""
+
+
+class ViewWasNotInitialized(ODMError):
+    """Kept for Beanie compatibility (views are not part of this release)."""
+
+
+class UnionHasNoRegisteredDocs(ODMError):
+    """Kept for Beanie compatibility (union documents are not part of this release)."""
+
+
+class UnionDocNotInited(ODMError):
+    """Kept for Beanie compatibility (union documents are not part of this release)."""
+
+
+class DocWasNotRegisteredInUnionClass(ODMError):
+    """Kept for Beanie compatibility (union documents are not part of this release)."""
+
+
+class ApplyChangesException(ODMError):
+    """Kept for Beanie compatibility."""
+
+
+__all__ += [
+    "ApplyChangesException",
+    "CollectionWasNotInitialized",
+    "DocWasNotRegisteredInUnionClass",
+    "DocumentAlreadyCreated",
+    "DocumentNotFound",
+    "DocumentWasNotSaved",
+    "MigrationException",
+    "NotSupported",
+    "ODMError",
+    "ReplaceError",
+    "RevisionIdWasChanged",
+    "StateManagementIsTurnedOff",
+    "StateNotSaved",
+    "UnionDocNotInited",
+    "UnionHasNoRegisteredDocs",
+    "ViewWasNotInitialized",
+]

@@ -1,0 +1,89 @@
+"""Indexes declared by models (``Indexed`` fields, ``Settings.indexes``) and their upkeep."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pymongo import ASCENDING, IndexModel
+
+from data_bridge.odm.executor import Call, Plan
+from data_bridge.odm.fields import IndexedAnnotation
+
+
+def model_of(keys: Any, options: dict[str, Any] | None = None) -> IndexModel:
+    """Return a pymongo ``IndexModel`` from any spelling Beanie accepts.
+
+    Example:
+        >>> model_of("age").document["name"]
+        'age_1'
+        >>> model_of([("age", -1), ("name", 1)]).document["name"]
+        'age_-1_name_1'
+
+    """
+    if isinstance(keys, IndexModel):
+        return keys
+    if hasattr(keys, "keys") and hasattr(keys, "options") and not isinstance(keys, dict):
+        # Beanie's IndexModelField-like objects.
+        return IndexModel(list(keys.keys), **dict(keys.options))
+    if isinstance(keys, str):
+        keys = [(keys, ASCENDING)]
+    elif isinstance(keys, dict):
+        keys = list(keys.items())
+    keys = [(str(k[0]), k[1]) for k in _pairs(keys)]
+    return IndexModel(keys, **(options or {}))
+
+
+def _pairs(keys: Sequence[Any]) -> list[Any]:
+    out: list[Any] = []
+    for key in keys:
+        if isinstance(key, str):
+            out.append((key, ASCENDING))
+        else:
+            out.append(key)
+    return out
+
+
+def declared(cls: Any) -> list[IndexModel]:
+    """Every index ``cls`` declares: ``Indexed(...)`` fields, then ``Settings.indexes``."""
+    found: list[IndexModel] = []
+    for name, info in cls.__pydantic_fields__.items():
+        for marker in info.metadata:
+            if isinstance(marker, IndexedAnnotation):
+                found.append(marker.index_model(info.alias or name))
+    for spec in cls.get_settings().indexes:
+        found.append(model_of(spec))
+    return found
+
+
+def engine_model(model: IndexModel) -> dict[str, Any]:
+    """Return the engine's index-model dict for a pymongo ``IndexModel``."""
+    document = dict(model.document)
+    keys = list(document.pop("key").items())
+    return {"keys": keys, **document}
+
+
+def create(cls: Any, models: Sequence[IndexModel], session: Any) -> Plan[list[str]]:
+    """Plan: create ``models`` on ``cls``'s collection; their names."""
+    if not models:
+        return []
+    names = yield Call(
+        cls._db_collection(),
+        "create_indexes",
+        [engine_model(m) for m in models],
+        session=session,
+    )
+    return list(names)
+
+
+def sync_declared(cls: Any, allow_index_dropping: bool) -> Plan[None]:
+    """Plan: create the declared indexes; drop undeclared ones when allowed (as init_beanie)."""
+    wanted = declared(cls)
+    if allow_index_dropping:
+        existing = yield Call(cls._db_collection(), "list_indexes")
+        wanted_names = {m.document["name"] for m in wanted}
+        for index in existing:
+            name = index.get("name")
+            if name != "_id_" and name not in wanted_names:
+                yield Call(cls._db_collection(), "drop_index", name)
+    yield from create(cls, wanted, None)

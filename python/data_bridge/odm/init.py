@@ -1,0 +1,130 @@
+"""``init`` (Beanie's ``init_beanie``): bind document classes to collections, create indexes.
+
+Example:
+    >>> from data_bridge import init
+    >>> await init(connection_string="mongodb://localhost:27017/app",
+    ...            document_models=[User, "app.models.Order"])  # doctest: +SKIP
+
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from typing import Any
+
+from data_bridge import _engine
+from data_bridge.odm import indexes
+from data_bridge.odm.backend import Binding, uri_of_pymongo_database
+from data_bridge.odm.executor import Plan, run_async, run_sync
+
+_CLIENTS: dict[str, Any] = {}
+
+
+def _client(uri: str) -> Any:
+    client = _CLIENTS.get(uri)
+    if client is None or client.is_closed:
+        client = _engine.Client(uri)
+        _CLIENTS[uri] = client
+    return client
+
+
+def _resolve(model: Any) -> type[Any]:
+    if isinstance(model, str):
+        module_name, _, name = model.rpartition(".")
+        if not module_name:
+            raise ValueError(f"document model {model!r} must be a dotted path 'module.Class'")
+        return getattr(importlib.import_module(module_name), name)  # type: ignore[no-any-return]
+    return model  # type: ignore[no-any-return]
+
+
+def _database(database: Any, connection_string: str | None) -> tuple[Any, str | None, Any]:
+    """(engine database, connection string, pymongo database or None)."""
+    if database is None:
+        if connection_string is None:
+            raise ValueError("init needs database= or connection_string=")
+        client = _client(connection_string)
+        engine_db = client.default_database()
+        if engine_db is None:
+            raise ValueError(
+                f"connection string {connection_string!r} names no database: add /dbname or pass "
+                "database="
+            )
+        return engine_db, connection_string, None
+    if isinstance(database, str):
+        if connection_string is None:
+            raise ValueError("init(database='name') also needs connection_string=")
+        return _client(connection_string).database(database), connection_string, None
+    if isinstance(database, _engine.Database):
+        return database, connection_string, None
+    # A pymongo (async) database, the way most Beanie applications call init_beanie.
+    uri = connection_string or uri_of_pymongo_database(database)
+    return _client(uri).database(database.name), uri, database
+
+
+def _plan_init(
+    database: Any,
+    connection_string: str | None,
+    document_models: Sequence[Any] | None,
+    allow_index_dropping: bool,
+    skip_indexes: bool,
+) -> Plan[None]:
+    engine_db, uri, pymongo_db = _database(database, connection_string)
+    for model in document_models or []:
+        cls = _resolve(model)
+        if not cls.__pydantic_complete__:
+            cls.model_rebuild()
+        cls._db_setup()
+        cls._db_settings_ = None
+        cls._db_actions_ = None
+        name = cls.get_collection_name()
+        cls._db_binding_ = Binding(engine_db, name, uri, pymongo_db)
+        if not skip_indexes:
+            yield from indexes.sync_declared(cls, allow_index_dropping)
+
+
+async def init(
+    database: Any = None,
+    connection_string: str | None = None,
+    document_models: Sequence[Any] | None = None,
+    allow_index_dropping: bool = False,
+    recreate_views: bool = False,
+    multiprocessing_mode: bool = False,
+    skip_indexes: bool = False,
+) -> None:
+    """Bind ``document_models`` (classes or dotted paths) to their collections.
+
+    ``database`` may be a pymongo ``AsyncDatabase`` (as with ``init_beanie``), an engine
+    ``Database``, or a name used with ``connection_string``; with only ``connection_string``,
+    the database named in its path is used.
+
+    Example:
+        >>> await init(database=AsyncMongoClient(uri).app, document_models=[User])  # doctest: +SKIP
+
+    """
+    await run_async(
+        _plan_init(database, connection_string, document_models, allow_index_dropping, skip_indexes)
+    )
+
+
+init_beanie = init
+
+
+def init_sync(
+    database: Any = None,
+    connection_string: str | None = None,
+    document_models: Sequence[Any] | None = None,
+    allow_index_dropping: bool = False,
+    recreate_views: bool = False,
+    multiprocessing_mode: bool = False,
+    skip_indexes: bool = False,
+) -> None:
+    """Blocking :func:`init` (for ``data_bridge.sync`` documents, or any code without a loop).
+
+    Example:
+        >>> init_sync(connection_string=URI, document_models=[User])  # doctest: +SKIP
+
+    """
+    run_sync(
+        _plan_init(database, connection_string, document_models, allow_index_dropping, skip_indexes)
+    )

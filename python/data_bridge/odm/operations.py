@@ -1,0 +1,372 @@
+"""Document writes and reads as plans, shared by the async and the sync ``Document``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import uuid4
+
+from data_bridge.errors import (
+    DocumentNotFound,
+    DocumentWasNotSaved,
+    DuplicateKeyError,
+    ReplaceError,
+    RevisionIdWasChanged,
+    StateNotSaved,
+)
+from data_bridge.odm import lazy
+from data_bridge.odm.compile import compile_update
+from data_bridge.odm.events import (
+    ActionDirections,
+    EventTypes,
+    SkipActions,
+    run_actions,
+)
+from data_bridge.odm.executor import Call, Plan
+from data_bridge.odm.fields import PydanticObjectId
+
+if TYPE_CHECKING:
+    from data_bridge.odm.bulk import BulkWriterCore as BulkWriter
+    from data_bridge.odm.core import DocumentCore
+
+D = TypeVar("D", bound="DocumentCore")
+
+BEFORE = ActionDirections.BEFORE
+AFTER = ActionDirections.AFTER
+
+
+def validate_self(doc: DocumentCore, skip: SkipActions) -> Plan[None]:
+    """ValidateOnSave hooks around pydantic validation (when ``validate_on_save``)."""
+    yield from run_actions(doc, EventTypes.VALIDATE_ON_SAVE, BEFORE, skip)
+    if type(doc).get_settings().validate_on_save:
+        doc._db_validate_self()
+    yield from run_actions(doc, EventTypes.VALIDATE_ON_SAVE, AFTER, skip)
+
+
+def _id_filter(doc: DocumentCore, ignore_revision: bool) -> dict[str, Any]:
+    query: dict[str, Any] = {"_id": doc.id}
+    if type(doc).get_settings().use_revision and not ignore_revision:
+        previous = doc.revision_id
+        if previous is not None:
+            query["revision_id"] = previous
+    return query
+
+
+def _new_revision(doc: DocumentCore) -> Any:
+    """Give ``doc`` a new revision id (when revisions are on); return the previous one."""
+    if not type(doc).get_settings().use_revision:
+        return None
+    previous = doc.revision_id
+    lazy.real_dict(doc)["revision_id"] = uuid4()
+    return previous
+
+
+def _restore_revision(doc: DocumentCore, previous: Any) -> None:
+    # A write that failed must not leave the document claiming a revision it never stored.
+    if type(doc).get_settings().use_revision:
+        lazy.real_dict(doc)["revision_id"] = previous
+
+
+def _ensure_id(doc: DocumentCore) -> None:
+    if doc.id is None:
+        plan = type(doc)._db_model_plan().fields["id"]
+        if plan.spec != "objectId":
+            raise DocumentWasNotSaved(
+                f"{type(doc).__name__} has no id and its id type cannot be generated"
+            )
+        doc._db_set_id(PydanticObjectId())
+
+
+def insert(doc: D, session: Any, skip: SkipActions) -> Plan[D]:
+    """Insert ``doc``; set its id and saved state."""
+    yield from validate_self(doc, skip)
+    yield from run_actions(doc, EventTypes.INSERT, BEFORE, skip)
+    _new_revision(doc)
+    encoded = doc._db_encode()
+    result = yield Call(type(doc)._db_collection(), "insert_one", encoded, session=session)
+    if "_id" not in encoded:
+        encoded["_id"] = result.inserted_id
+        doc._db_set_id(result.inserted_id)
+    doc._db_record_saved(encoded, full=True)
+    yield from run_actions(doc, EventTypes.INSERT, AFTER, skip)
+    return doc
+
+
+def insert_many(
+    cls: type[DocumentCore], documents: Sequence[DocumentCore], session: Any, ordered: bool
+) -> Plan[Any]:
+    """Insert documents in one call; set their ids and saved states (no events, as Beanie)."""
+    if cls.get_settings().use_revision:
+        for doc in documents:
+            _new_revision(doc)
+    encoded = cls._db_encode_many(documents)
+    result = yield Call(
+        cls._db_collection(), "insert_many", encoded, ordered=ordered, session=session
+    )
+    for doc, values, new_id in zip(documents, encoded, result.inserted_ids, strict=True):
+        if "_id" not in values:
+            values["_id"] = new_id
+            doc._db_set_id(new_id)
+        doc._db_record_saved(values, full=True)
+    return result
+
+
+def _unset_nones(doc: DocumentCore, values: dict[str, Any]) -> dict[str, Any]:
+    # keep_nulls=False: None-valued fields are removed from the stored document.
+    if type(doc).get_settings().keep_nulls:
+        return {}
+    plan = type(doc)._db_model_plan()
+    stored = lazy.real_dict(doc)
+    return {
+        f.key: ""
+        for name, f in plan.fields.items()
+        if stored.get(name, 0) is None and f.key != "_id"
+    }
+
+
+def save(doc: D, session: Any, ignore_revision: bool, skip: SkipActions) -> Plan[D]:
+    """Upsert the whole document by id (insert when new)."""
+    yield from validate_self(doc, skip)
+    yield from run_actions(doc, EventTypes.SAVE, BEFORE, skip)
+    yield from run_actions(doc, EventTypes.UPDATE, BEFORE, skip)
+    _ensure_id(doc)
+    query = _id_filter(doc, ignore_revision)
+    previous = _new_revision(doc)
+    encoded = doc._db_encode()
+    values = {k: v for k, v in encoded.items() if k != "_id"}
+    update: dict[str, Any] = {"$set": values} if values else {}
+    unset = _unset_nones(doc, encoded)
+    if unset:
+        update["$unset"] = unset
+    if not update:
+        update = {"$set": {"_id": encoded["_id"]}}
+    try:
+        yield Call(
+            type(doc)._db_collection(), "update_one", query, update, upsert=True, session=session
+        )
+    except DuplicateKeyError as exc:
+        _restore_revision(doc, previous)
+        if "revision_id" in query:
+            raise RevisionIdWasChanged(
+                f"{type(doc).__name__} {doc.id}: revision_id changed since it was loaded"
+            ) from exc
+        raise
+    doc._db_record_saved(encoded, full=True)
+    yield from run_actions(doc, EventTypes.UPDATE, AFTER, skip)
+    yield from run_actions(doc, EventTypes.SAVE, AFTER, skip)
+    return doc
+
+
+def save_changes(
+    doc: D,
+    session: Any,
+    ignore_revision: bool,
+    bulk_writer: BulkWriter | None,
+    skip: SkipActions,
+) -> Plan[D | None]:
+    """``$set`` / ``$unset`` only what changed since the document was loaded or saved."""
+    if not doc._db_has_state():
+        raise StateNotSaved(f"{type(doc).__name__}: no saved state (insert or load it first)")
+    if not doc._db_changed_fields():
+        return None
+    yield from validate_self(doc, skip)
+    yield from run_actions(doc, EventTypes.SAVE_CHANGES, BEFORE, skip)
+    yield from run_actions(doc, EventTypes.UPDATE, BEFORE, skip)
+    changed = doc._db_changed_fields()
+    changes = doc._db_expand_changes(changed)
+    keep_nulls = type(doc).get_settings().keep_nulls
+    update: dict[str, Any] = {}
+    sets = {k: v for k, v in changes.items() if keep_nulls or v is not None}
+    unsets = {k: "" for k, v in changes.items() if not keep_nulls and v is None}
+    query = _id_filter(doc, ignore_revision)
+    previous = _new_revision(doc)
+    if type(doc).get_settings().use_revision:
+        sets["revision_id"] = lazy.real_dict(doc)["revision_id"]
+    if sets:
+        update["$set"] = sets
+    if unsets:
+        update["$unset"] = unsets
+    if bulk_writer is not None:
+        from data_bridge.odm.bulk import UpdateOne
+
+        bulk_writer.add_operation(type(doc), UpdateOne(query, update))
+    else:
+        result = yield Call(
+            type(doc)._db_collection(), "update_one", query, update, session=session
+        )
+        if result.matched_count == 0:
+            _restore_revision(doc, previous)
+            if "revision_id" in query:
+                raise RevisionIdWasChanged(
+                    f"{type(doc).__name__} {doc.id}: revision_id changed since it was loaded"
+                )
+            raise DocumentNotFound(f"{type(doc).__name__} {doc.id} is not in the collection")
+    if "revision_id" in sets:
+        changed["revision_id"] = sets["revision_id"]
+    doc._db_record_saved(changed)
+    yield from run_actions(doc, EventTypes.UPDATE, AFTER, skip)
+    yield from run_actions(doc, EventTypes.SAVE_CHANGES, AFTER, skip)
+    return doc
+
+
+def replace(
+    doc: D,
+    session: Any,
+    ignore_revision: bool,
+    bulk_writer: BulkWriter | None,
+    skip: SkipActions,
+) -> Plan[D]:
+    """Replace the stored document with this one (it must exist)."""
+    yield from validate_self(doc, skip)
+    yield from run_actions(doc, EventTypes.REPLACE, BEFORE, skip)
+    if doc.id is None:
+        raise ValueError("Document must have an id")
+    query = _id_filter(doc, ignore_revision)
+    previous = _new_revision(doc)
+    encoded = doc._db_encode()
+    if bulk_writer is not None:
+        from data_bridge.odm.bulk import ReplaceOne
+
+        bulk_writer.add_operation(type(doc), ReplaceOne(query, encoded))
+    else:
+        result = yield Call(
+            type(doc)._db_collection(), "replace_one", query, encoded, session=session
+        )
+        if result.matched_count == 0:
+            _restore_revision(doc, previous)
+            if "revision_id" in query:
+                raise RevisionIdWasChanged(
+                    f"{type(doc).__name__} {doc.id}: revision_id changed since it was loaded"
+                )
+            raise DocumentNotFound(f"{type(doc).__name__} {doc.id} is not in the collection")
+    doc._db_record_saved(encoded, full=True)
+    yield from run_actions(doc, EventTypes.REPLACE, AFTER, skip)
+    return doc
+
+
+def update(
+    doc: D,
+    operations: Sequence[Mapping[str, Any]],
+    session: Any,
+    ignore_revision: bool,
+    bulk_writer: BulkWriter | None,
+    skip: SkipActions,
+    upsert: bool = False,
+) -> Plan[D]:
+    """Apply update operators to this document in MongoDB and load the result into it."""
+    yield from run_actions(doc, EventTypes.UPDATE, BEFORE, skip)
+    cls = type(doc)
+    query = _id_filter(doc, ignore_revision)
+    update_doc = compile_update(operations, cls.get_settings().bson_encoders)
+    previous = _new_revision(doc)
+    if cls.get_settings().use_revision:
+        update_doc.setdefault("$set", {})["revision_id"] = lazy.real_dict(doc)["revision_id"]
+    if bulk_writer is not None:
+        from data_bridge.odm.bulk import UpdateOne
+
+        bulk_writer.add_operation(cls, UpdateOne(query, update_doc, upsert=upsert))
+        return doc
+    raw = yield Call(
+        cls._db_collection(),
+        "find_one_and_update",
+        query,
+        update_doc,
+        upsert=upsert,
+        return_document="after",
+        session=session,
+    )
+    if raw is None:
+        _restore_revision(doc, previous)
+        if "revision_id" in query:
+            raise RevisionIdWasChanged(
+                f"{cls.__name__} {doc.id}: revision_id changed since it was loaded"
+            )
+        return doc
+    load_raw(doc, raw)
+    yield from run_actions(doc, EventTypes.UPDATE, AFTER, skip)
+    return doc
+
+
+def load_raw(doc: DocumentCore, raw: dict[str, Any], only: set[str] | None = None) -> None:
+    """Overwrite fields of ``doc`` (all, or those named in ``only``) with a stored document."""
+    plan = type(doc)._db_model_plan()
+    values = lazy.real_dict(doc)
+    for name, field_plan in plan.fields.items():
+        if only is not None and name not in only:
+            continue
+        values[name] = lazy.decode(field_plan, raw.get(field_plan.key))
+    if only is None:
+        doc._db_record_saved(raw, full=True)
+    else:
+        doc._db_record_saved({plan.fields[n].key: raw.get(plan.fields[n].key) for n in only})
+
+
+def delete(
+    doc: DocumentCore, session: Any, bulk_writer: BulkWriter | None, skip: SkipActions
+) -> Plan[Any]:
+    """Delete this document by id."""
+    yield from run_actions(doc, EventTypes.DELETE, BEFORE, skip)
+    query = {"_id": doc.id}
+    if bulk_writer is not None:
+        from data_bridge.odm.bulk import DeleteOne
+
+        bulk_writer.add_operation(type(doc), DeleteOne(query))
+        result = None
+    else:
+        result = yield Call(type(doc)._db_collection(), "delete_one", query, session=session)
+    yield from run_actions(doc, EventTypes.DELETE, AFTER, skip)
+    return result
+
+
+def sync(doc: DocumentCore, merge_strategy: str, session: Any) -> Plan[None]:
+    """Reload this document from MongoDB (``remote``: all fields; ``local``: unchanged ones)."""
+    cls = type(doc)
+    raw = yield Call(cls._db_collection(), "find_one", {"_id": doc.id}, session=session)
+    if raw is None:
+        raise DocumentNotFound(f"{cls.__name__} {doc.id} is not in the collection")
+    if str(merge_strategy) in ("remote", "MergeStrategy.remote"):
+        load_raw(doc, raw)
+        return
+    if str(merge_strategy) not in ("local", "MergeStrategy.local"):
+        raise ValueError("Invalid merge strategy")
+    plan = cls._db_model_plan()
+    changed = set(doc._db_changed_fields())
+    untouched = {name for name, f in plan.fields.items() if f.key not in changed}
+    load_raw(doc, raw, only=untouched)
+
+
+def replace_many(
+    cls: type[DocumentCore], documents: Sequence[DocumentCore], session: Any
+) -> Plan[None]:
+    """Replace every document by id; all of them must exist (ReplaceError otherwise)."""
+    ids = [doc.id for doc in documents]
+    collection = cls._db_collection()
+    found = yield Call(collection, "count_documents", {"_id": {"$in": ids}}, session=session)
+    if found != len(ids):
+        raise ReplaceError("Some of the documents are not exist in the collection")
+    requests = [
+        {"replace_one": {"filter": {"_id": doc.id}, "replacement": doc._db_encode()}}
+        for doc in documents
+    ]
+    if requests:
+        yield Call(collection, "bulk_write", requests, session=session)
+    for doc, request in zip(documents, requests, strict=True):
+        doc._db_record_saved(request["replace_one"]["replacement"], full=True)
+
+
+def inspect_collection(cls: type[DocumentCore], session: Any) -> Plan[Any]:
+    """Validate every stored document against the model."""
+    from pydantic import ValidationError
+
+    from data_bridge.odm.codecs import _prepare
+    from data_bridge.odm.inspection import InspectionError, InspectionResult, InspectionStatuses
+
+    rows = yield Call(cls._db_collection(), "find_raw", {}, session=session)
+    result = InspectionResult()
+    for row in rows:
+        try:
+            cls.model_validate(_prepare(row))
+        except ValidationError as exc:
+            result.status = InspectionStatuses.FAIL
+            result.errors.append(InspectionError(document_id=row.get("_id"), error=str(exc)))
+    return result

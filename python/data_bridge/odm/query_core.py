@@ -1,0 +1,419 @@
+"""The query objects' shared logic (builders and plans); async and sync classes wrap it.
+
+Builders return ``self`` so calls chain; terminal operations are plans (see ``executor``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from data_bridge.odm.compile import compile_filter, compile_sort, compile_update, projection_of
+from data_bridge.odm.executor import Call, Plan
+from data_bridge.odm.operators_update import CurrentDate, Inc, Set
+from data_bridge.odm.results import UpdateResponse, from_raw, from_table, schema_of
+
+if TYPE_CHECKING:
+    from data_bridge.odm.bulk import BulkWriterCore as BulkWriter
+
+M = TypeVar("M")
+Q = TypeVar("Q", bound="FindQueryCore[Any]")
+
+
+class FindQueryCore(Generic[M]):
+    """Filters, sort, skip, limit and projection of a find (``FindMany`` / ``FindOne``)."""
+
+    def __init__(
+        self, document_model: type[Any], projection_model: type[Any] | None = None
+    ) -> None:
+        self.document_model = document_model
+        self.projection_model: type[Any] | None = projection_model
+        self.find_expressions: list[Any] = []
+        self.sort_expressions: list[tuple[str, int]] = []
+        self.skip_number: int | None = None
+        self.limit_number: int | None = None
+        self.session: Any = None
+        self.pymongo_kwargs: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------------ builders
+
+    def find(
+        self: Q,
+        *args: Mapping[str, Any] | bool,
+        projection_model: type[Any] | None = None,
+        skip: int | None = None,
+        limit: int | None = None,
+        sort: Any = None,
+        session: Any = None,
+        ignore_cache: bool = False,
+        fetch_links: bool = False,
+        lazy_parse: bool = False,
+        nesting_depth: int | None = None,
+        nesting_depths_per_field: dict[str, int] | None = None,
+        **pymongo_kwargs: Any,
+    ) -> Q:
+        """Add filters (AND-combined with the ones already set), and optionally the rest."""
+        self.find_expressions.extend(args)
+        if projection_model is not None:
+            self.projection_model = projection_model
+        if skip is not None:
+            self.skip_number = skip
+        if limit is not None:
+            self.limit_number = limit
+        if sort is not None:
+            self.sort_expressions.extend(compile_sort([sort]))
+        if session is not None:
+            self.session = session
+        self.pymongo_kwargs.update(pymongo_kwargs)
+        return self
+
+    def sort(self: Q, *args: Any) -> Q:
+        """Add sort keys: ``"field"``, ``"-field"``, ``-User.age``, ``[(field, dir), ...]``."""
+        self.sort_expressions.extend(compile_sort(args))
+        return self
+
+    def skip(self: Q, n: int | None) -> Q:
+        """Skip the first ``n`` results."""
+        self.skip_number = n
+        return self
+
+    def limit(self: Q, n: int | None) -> Q:
+        """Return at most ``n`` results."""
+        self.limit_number = n
+        return self
+
+    def project(self: Q, projection_model: type[Any] | None) -> Q:
+        """Decode results into ``projection_model`` (a pydantic model) instead of documents."""
+        self.projection_model = projection_model
+        return self
+
+    def set_session(self: Q, session: Any = None) -> Q:
+        """Run the query in ``session``."""
+        self.session = session
+        return self
+
+    # ------------------------------------------------------------------------- compiling
+
+    def get_filter_query(self) -> dict[str, Any]:
+        """Return the filter this query sends.
+
+        Example:
+            >>> User.find(User.age > 3, User.name == "x").get_filter_query()  # doctest: +SKIP
+            {'$and': [{'age': {'$gt': 3}}, {'name': 'x'}]}
+
+        """
+        encoders = self.document_model.get_settings().bson_encoders
+        return compile_filter(self.find_expressions, encoders)
+
+    def _result_model(self) -> type[Any]:
+        return self.projection_model or self.document_model
+
+    def _collection(self) -> Any:
+        return self.document_model._db_collection()
+
+    def _find_kwargs(self, limit: int | None) -> dict[str, Any]:
+        model = self._result_model()
+        kwargs: dict[str, Any] = {
+            "projection": projection_of(model),
+            "sort": self.sort_expressions or None,
+            "skip": self.skip_number,
+            "limit": limit,
+            "schema": schema_of(model),
+            "session": self.session,
+        }
+        for key in ("hint", "collation", "max_time_ms", "comment", "batch_size"):
+            if key in self.pymongo_kwargs:
+                kwargs[key] = self.pymongo_kwargs[key]
+        return kwargs
+
+    def _plan_find(self, limit: int | None) -> Plan[list[M]]:
+        table = yield Call(
+            self._collection(), "find", self.get_filter_query(), **self._find_kwargs(limit)
+        )
+        return from_table(self._result_model(), table)
+
+    def _plan_count(self, limit: int | None = None) -> Plan[int]:
+        count = yield Call(
+            self._collection(),
+            "count_documents",
+            self.get_filter_query(),
+            skip=self.skip_number,
+            limit=limit if limit is not None else self.limit_number,
+            session=self.session,
+        )
+        return int(count)
+
+    def _stream(self) -> Any:
+        return self._collection().find_stream(
+            self.get_filter_query(), **self._find_kwargs(self.limit_number)
+        )
+
+
+class FindManyCore(FindQueryCore[M]):
+    """Shared logic of ``FindMany``."""
+
+    def _plan_to_list(self, length: int | None) -> Plan[list[M]]:
+        limit = self.limit_number
+        if length is not None:
+            limit = length if limit is None else min(limit, length)
+        return (yield from self._plan_find(limit))
+
+    def _plan_first(self) -> Plan[M | None]:
+        docs = yield from self._plan_find(1)
+        return docs[0] if docs else None
+
+    def _plan_exists(self) -> Plan[bool]:
+        count = yield from self._plan_count(1)
+        return count > 0
+
+    def _aggregate_stages(self) -> list[dict[str, Any]]:
+        stages: list[dict[str, Any]] = []
+        query = self.get_filter_query()
+        if query:
+            stages.append({"$match": query})
+        if self.sort_expressions:
+            stages.append({"$sort": dict(self.sort_expressions)})
+        if self.skip_number:
+            stages.append({"$skip": self.skip_number})
+        if self.limit_number:
+            stages.append({"$limit": self.limit_number})
+        return stages
+
+    def _plan_accumulate(self, operator: str, field: Any) -> Plan[Any]:
+        pipeline = [
+            *self._aggregate_stages(),
+            {"$group": {"_id": None, "value": {operator: f"${field}"}}},
+        ]
+        rows = yield Call(self._collection(), "aggregate_raw", pipeline, session=self.session)
+        return rows[0]["value"] if rows else None
+
+    def _update_args(self) -> tuple[type[Any], dict[str, Any]]:
+        return self.document_model, self.get_filter_query()
+
+
+class FindOneCore(FindQueryCore[M]):
+    """Shared logic of ``FindOne``."""
+
+    def _plan_one(self) -> Plan[M | None]:
+        docs = yield from self._plan_find(1)
+        return docs[0] if docs else None
+
+    def _plan_replace_one(
+        self, document: Any, session: Any, bulk_writer: BulkWriter | None
+    ) -> Plan[Any]:
+        replacement = document._db_encode()
+        replacement.pop("_id", None)
+        query = self.get_filter_query()
+        if bulk_writer is not None:
+            from data_bridge.odm.bulk import ReplaceOne
+
+            bulk_writer.add_operation(self.document_model, ReplaceOne(query, replacement))
+            return None
+        result = yield Call(
+            self._collection(),
+            "replace_one",
+            query,
+            replacement,
+            session=session or self.session,
+        )
+        return result
+
+
+class UpdateQueryCore:
+    """Shared logic of ``UpdateMany`` / ``UpdateOne``."""
+
+    def __init__(self, document_model: type[Any], find_query: dict[str, Any], many: bool) -> None:
+        self.document_model = document_model
+        self.find_query = find_query
+        self.many = many
+        self.update_expressions: list[Any] = []
+        self.session: Any = None
+        self.bulk_writer: BulkWriter | None = None
+        self.is_upsert = False
+        self.upsert_insert_doc: Any = None
+        self.response_type = UpdateResponse.UPDATE_RESULT
+        self.pymongo_kwargs: dict[str, Any] = {}
+
+    def update(
+        self,
+        *args: Mapping[str, Any],
+        session: Any = None,
+        bulk_writer: BulkWriter | None = None,
+        response_type: UpdateResponse | None = None,
+        **pymongo_kwargs: Any,
+    ) -> Any:
+        """Add update operators (merged with the ones already set)."""
+        self.update_expressions.extend(args)
+        if session is not None:
+            self.session = session
+        if bulk_writer is not None:
+            self.bulk_writer = bulk_writer
+        if response_type is not None:
+            self.response_type = response_type
+        self.pymongo_kwargs.update(pymongo_kwargs)
+        return self
+
+    def upsert(
+        self,
+        *args: Mapping[str, Any],
+        on_insert: Any,
+        session: Any = None,
+        bulk_writer: BulkWriter | None = None,
+        response_type: UpdateResponse | None = None,
+        **pymongo_kwargs: Any,
+    ) -> Any:
+        """Update, or insert ``on_insert`` (a document) when nothing matches."""
+        self.upsert_insert_doc = on_insert
+        self.is_upsert = True
+        return self.update(
+            *args,
+            session=session,
+            bulk_writer=bulk_writer,
+            response_type=response_type,
+            **pymongo_kwargs,
+        )
+
+    def set(self, expression: Mapping[Any, Any], **kwargs: Any) -> Any:
+        """Shortcut for ``update(Set(expression))``."""
+        return self.update(Set(expression), **kwargs)
+
+    def inc(self, expression: Mapping[Any, Any], **kwargs: Any) -> Any:
+        """Shortcut for ``update(Inc(expression))``."""
+        return self.update(Inc(expression), **kwargs)
+
+    def current_date(self, expression: Mapping[Any, Any], **kwargs: Any) -> Any:
+        """Shortcut for ``update(CurrentDate(expression))``."""
+        return self.update(CurrentDate(expression), **kwargs)
+
+    def get_update_query(self) -> dict[str, Any]:
+        """Return the update document this query sends."""
+        encoders = self.document_model.get_settings().bson_encoders
+        return compile_update(self.update_expressions, encoders)
+
+    def _plan(self) -> Plan[Any]:
+        update = self.get_update_query()
+        collection = self.document_model._db_collection()
+        options = {
+            k: v for k, v in self.pymongo_kwargs.items() if k in ("array_filters", "hint", "let")
+        }
+        if self.bulk_writer is not None:
+            from data_bridge.odm.bulk import UpdateMany, UpdateOne
+
+            kind = UpdateMany if self.many else UpdateOne
+            self.bulk_writer.add_operation(
+                self.document_model, kind(self.find_query, update, upsert=False, **options)
+            )
+            return None
+        if self.many or self.response_type == UpdateResponse.UPDATE_RESULT:
+            method = "update_many" if self.many else "update_one"
+            result = yield Call(
+                collection, method, self.find_query, update, session=self.session, **options
+            )
+            if self.upsert_insert_doc is not None and result.matched_count == 0:
+                return (yield from self._plan_insert_on_upsert())
+            return result
+        raw = yield Call(
+            collection,
+            "find_one_and_update",
+            self.find_query,
+            update,
+            return_document=(
+                "after" if self.response_type == UpdateResponse.NEW_DOCUMENT else "before"
+            ),
+            session=self.session,
+            **options,
+        )
+        if raw is None:
+            if self.upsert_insert_doc is not None:
+                return (yield from self._plan_insert_on_upsert())
+            return None
+        return from_raw(self.document_model, raw)
+
+    def _plan_insert_on_upsert(self) -> Plan[Any]:
+        from data_bridge.odm import operations
+
+        return (
+            yield from operations.insert(self.upsert_insert_doc, session=self.session, skip=None)
+        )
+
+
+class DeleteQueryCore:
+    """Shared logic of ``DeleteMany`` / ``DeleteOne``."""
+
+    def __init__(
+        self,
+        document_model: type[Any],
+        find_query: dict[str, Any],
+        many: bool,
+        session: Any = None,
+        bulk_writer: BulkWriter | None = None,
+        **pymongo_kwargs: Any,
+    ) -> None:
+        self.document_model = document_model
+        self.find_query = find_query
+        self.many = many
+        self.session = session
+        self.bulk_writer = bulk_writer
+        self.pymongo_kwargs = pymongo_kwargs
+
+    def _plan(self) -> Plan[Any]:
+        if self.bulk_writer is not None:
+            from data_bridge.odm.bulk import DeleteMany, DeleteOne
+
+            kind = DeleteMany if self.many else DeleteOne
+            self.bulk_writer.add_operation(self.document_model, kind(self.find_query))
+            return None
+        method = "delete_many" if self.many else "delete_one"
+        result = yield Call(
+            self.document_model._db_collection(), method, self.find_query, session=self.session
+        )
+        return result
+
+
+class AggregationQueryCore:
+    """Shared logic of ``AggregationQuery``."""
+
+    def __init__(
+        self,
+        document_model: type[Any],
+        pipeline: list[dict[str, Any]],
+        find_stages: list[dict[str, Any]],
+        projection_model: type[Any] | None = None,
+        session: Any = None,
+        **pymongo_kwargs: Any,
+    ) -> None:
+        self.document_model = document_model
+        self.aggregation_pipeline = list(pipeline)
+        self.find_stages = find_stages
+        self.projection_model = projection_model
+        self.session = session
+        self.pymongo_kwargs = pymongo_kwargs
+
+    def get_aggregation_pipeline(self) -> list[dict[str, Any]]:
+        """Return the pipeline sent: the find's stages, then the user's."""
+        return [*self.find_stages, *self.aggregation_pipeline]
+
+    def _plan_to_list(self, length: int | None) -> Plan[list[Any]]:
+        pipeline = self.get_aggregation_pipeline()
+        if length is not None:
+            pipeline.append({"$limit": length})
+        collection = self.document_model._db_collection()
+        options = {
+            k: v
+            for k, v in self.pymongo_kwargs.items()
+            if k in ("allow_disk_use", "hint", "collation", "max_time_ms", "comment", "let")
+        }
+        if self.projection_model is None:
+            rows = yield Call(
+                collection, "aggregate_raw", pipeline, session=self.session, **options
+            )
+            return list(rows)
+        table = yield Call(
+            collection,
+            "aggregate",
+            pipeline,
+            schema=schema_of(self.projection_model),
+            session=self.session,
+            **options,
+        )
+        return from_table(self.projection_model, table)

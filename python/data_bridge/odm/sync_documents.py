@@ -1,0 +1,283 @@
+"""``data_bridge.sync.Document``: the same document API, blocking.
+
+Every operation that does I/O returns its result directly; query builders (``find``,
+``find_one``, ``update``, ``delete``) stay lazy and run with ``.run()`` or a terminal method
+(``to_list``, ``first_or_none``, ``count``, ...), like Bunnet.
+
+Example:
+    >>> from data_bridge.sync import Document, init
+    >>> class User(Document):
+    ...     name: str
+    >>> init(connection_string="mongodb://localhost/app", document_models=[User])  # doctest: +SKIP
+    >>> User(name="Ada").insert()  # doctest: +SKIP
+    >>> User.find_one(User.name == "Ada").run()  # doctest: +SKIP
+
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from typing_extensions import Self
+
+from data_bridge.analytics.models import SyncArrowDocument
+from data_bridge.odm import documents, indexes, operations
+from data_bridge.odm.bulk import BulkWriterCore, SyncBulkWriter
+from data_bridge.odm.events import SkipActions
+from data_bridge.odm.executor import Call, run_sync
+from data_bridge.odm.operators_update import CurrentDate, Inc, Set
+from data_bridge.odm.sync_queries import SyncAggregationQuery, SyncFindMany, SyncFindOne
+
+MergeStrategy = documents.MergeStrategy
+
+
+class Document(documents.Document):
+    """A MongoDB document with blocking operations (see ``data_bridge.Document``).
+
+    Example:
+        >>> class Product(Document):
+        ...     name: str
+        >>> Product.find(Product.name == "x").to_list()  # doctest: +SKIP
+
+    """
+
+    # The blocking analytics methods (a plain mixin base would shadow the model's ``__dict__``).
+    insert_arrow = SyncArrowDocument.__dict__["insert_arrow"]
+
+    _find_many_cls = SyncFindMany
+    _find_one_cls = SyncFindOne
+    _aggregation_cls = SyncAggregationQuery
+
+    def insert(  # type: ignore[override]
+        self, *, link_rule: Any = None, session: Any = None, skip_actions: SkipActions = None
+    ) -> Self:
+        """Insert this document; sets ``id``."""
+        return run_sync(operations.insert(self, session, skip_actions))
+
+    def create(self, session: Any = None) -> Self:  # type: ignore[override]
+        """Alias of :meth:`insert`."""
+        return self.insert(session=session)
+
+    def save(  # type: ignore[override]
+        self,
+        session: Any = None,
+        link_rule: Any = None,
+        ignore_revision: bool = False,
+        skip_actions: SkipActions = None,
+        **kwargs: Any,
+    ) -> Self:
+        """Write the whole document by id, inserting it when absent."""
+        return run_sync(operations.save(self, session, ignore_revision, skip_actions))
+
+    def save_changes(  # type: ignore[override]
+        self,
+        ignore_revision: bool = False,
+        session: Any = None,
+        bulk_writer: BulkWriterCore | None = None,
+        skip_actions: SkipActions = None,
+    ) -> Self | None:
+        """Send only the changed fields; None when nothing changed."""
+        return run_sync(
+            operations.save_changes(self, session, ignore_revision, bulk_writer, skip_actions)
+        )
+
+    def replace(  # type: ignore[override]
+        self,
+        ignore_revision: bool = False,
+        session: Any = None,
+        bulk_writer: BulkWriterCore | None = None,
+        link_rule: Any = None,
+        skip_actions: SkipActions = None,
+    ) -> Self:
+        """Replace the stored document."""
+        return run_sync(
+            operations.replace(self, session, ignore_revision, bulk_writer, skip_actions)
+        )
+
+    def update(  # type: ignore[override]
+        self,
+        *args: Mapping[str, Any],
+        ignore_revision: bool = False,
+        session: Any = None,
+        bulk_writer: BulkWriterCore | None = None,
+        skip_actions: SkipActions = None,
+        upsert: bool = False,
+        **pymongo_kwargs: Any,
+    ) -> Self:
+        """Apply update operators in MongoDB and load the result into ``self``."""
+        return run_sync(
+            operations.update(
+                self, args, session, ignore_revision, bulk_writer, skip_actions, upsert
+            )
+        )
+
+    def set(  # type: ignore[override]
+        self,
+        expression: Mapping[Any, Any],
+        session: Any = None,
+        bulk_writer: BulkWriterCore | None = None,
+        skip_sync: bool | None = None,
+        **kwargs: Any,
+    ) -> Self:
+        """``update(Set(expression))``."""
+        return self.update(Set(expression), session=session, bulk_writer=bulk_writer, **kwargs)
+
+    def inc(  # type: ignore[override]
+        self,
+        expression: Mapping[Any, Any],
+        session: Any = None,
+        bulk_writer: BulkWriterCore | None = None,
+        **kwargs: Any,
+    ) -> Self:
+        """``update(Inc(expression))``."""
+        return self.update(Inc(expression), session=session, bulk_writer=bulk_writer, **kwargs)
+
+    def current_date(  # type: ignore[override]
+        self,
+        expression: Mapping[Any, Any],
+        session: Any = None,
+        bulk_writer: BulkWriterCore | None = None,
+        **kwargs: Any,
+    ) -> Self:
+        """``update(CurrentDate(expression))``."""
+        return self.update(
+            CurrentDate(expression), session=session, bulk_writer=bulk_writer, **kwargs
+        )
+
+    def delete(
+        self,
+        session: Any = None,
+        bulk_writer: BulkWriterCore | None = None,
+        link_rule: Any = None,
+        skip_actions: SkipActions = None,
+        **pymongo_kwargs: Any,
+    ) -> Any:
+        """Delete this document by id; the DeleteResult."""
+        return run_sync(operations.delete(self, session, bulk_writer, skip_actions))
+
+    def sync(self, merge_strategy: MergeStrategy = MergeStrategy.remote) -> None:  # type: ignore[override]
+        """Reload from MongoDB."""
+        run_sync(operations.sync(self, merge_strategy.value, None))
+
+    @classmethod
+    def get(  # type: ignore[override]
+        cls, document_id: Any, session: Any = None, **kwargs: Any
+    ) -> Self | None:
+        """Return the document with this id, or None."""
+        plan = cls._db_model_plan().fields["id"]
+        if plan.convert is not None and document_id is not None:
+            document_id = plan.convert(document_id)
+        return cls.find_one({"_id": document_id}, session=session).run()  # type: ignore[attr-defined,no-any-return]
+
+    @classmethod
+    def count(cls) -> int:  # type: ignore[override]
+        """Return number of documents in the collection."""
+        return cls.find_all().count()  # type: ignore[return-value]
+
+    @classmethod
+    def distinct(  # type: ignore[override]
+        cls,
+        key: str,
+        filter: Mapping[str, Any] | None = None,
+        session: Any = None,
+        **pymongo_kwargs: Any,
+    ) -> list[Any]:
+        """Distinct values of ``key``."""
+        query = cls.find_many(filter or {}).get_filter_query()
+        return run_sync(documents._distinct(cls, str(key), query, session))
+
+    @classmethod
+    def sum(cls, field: Any, session: Any = None, ignore_cache: bool = False) -> Any:
+        """Sum of ``field`` over the collection."""
+        return cls.find_all(session=session).sum(field)
+
+    @classmethod
+    def avg(cls, field: Any, session: Any = None, ignore_cache: bool = False) -> Any:
+        """Average of ``field`` over the collection."""
+        return cls.find_all(session=session).avg(field)
+
+    @classmethod
+    def max(cls, field: Any, session: Any = None, ignore_cache: bool = False) -> Any:
+        """Largest ``field`` value in the collection."""
+        return cls.find_all(session=session).max(field)
+
+    @classmethod
+    def min(cls, field: Any, session: Any = None, ignore_cache: bool = False) -> Any:
+        """Smallest ``field`` value in the collection."""
+        return cls.find_all(session=session).min(field)
+
+    @classmethod
+    def inspect_collection(cls, session: Any = None) -> Any:
+        """Validate every stored document against the model."""
+        return run_sync(operations.inspect_collection(cls, session))
+
+    @classmethod
+    def insert_one(  # type: ignore[override]
+        cls,
+        document: Self,
+        session: Any = None,
+        bulk_writer: BulkWriterCore | None = None,
+        link_rule: Any = None,
+    ) -> Self | None:
+        """Insert ``document`` (or queue it on ``bulk_writer``)."""
+        if not isinstance(document, cls):
+            raise TypeError("Inserting document must be of the original document class")
+        if bulk_writer is not None:
+            from data_bridge.odm.bulk import InsertOne
+
+            bulk_writer.add_operation(cls, InsertOne(document))
+            return None
+        return document.insert(session=session)
+
+    @classmethod
+    def insert_many(
+        cls,
+        documents: Sequence[Self],
+        session: Any = None,
+        link_rule: Any = None,
+        ordered: bool = True,
+        **pymongo_kwargs: Any,
+    ) -> Any:
+        """Insert documents in one round trip; sets their ids."""
+        return run_sync(operations.insert_many(cls, documents, session, ordered))
+
+    @classmethod
+    def replace_many(cls, documents: Sequence[Self], session: Any = None) -> None:  # type: ignore[override]
+        """Replace documents by id; all must exist."""
+        run_sync(operations.replace_many(cls, documents, session))
+
+    @classmethod
+    def delete_all(
+        cls, session: Any = None, bulk_writer: BulkWriterCore | None = None, **pymongo_kwargs: Any
+    ) -> Any:
+        """Delete every document; the DeleteResult."""
+        return cls.find_all().delete(session=session, bulk_writer=bulk_writer).run()  # type: ignore[attr-defined]
+
+    @classmethod
+    def bulk_writer(  # type: ignore[override]
+        cls,
+        session: Any = None,
+        ordered: bool = True,
+        bypass_document_validation: bool = False,
+        comment: Any | None = None,
+    ) -> SyncBulkWriter:
+        """Return a blocking bulk writer for this collection (``with`` commits on exit)."""
+        return SyncBulkWriter(session, ordered, cls, bypass_document_validation, comment)
+
+    @classmethod
+    def create_index(cls, keys: Any, session: Any = None, **kwargs: Any) -> str:  # type: ignore[override]
+        """Create one index; its name."""
+        return run_sync(indexes.create(cls, [indexes.model_of(keys, kwargs)], session))[0]
+
+    @classmethod
+    def list_indexes(cls, session: Any = None) -> list[dict[str, Any]]:  # type: ignore[override]
+        """Return the collection's index descriptions."""
+        return run_sync(
+            documents._single(Call(cls._db_collection(), "list_indexes", session=session))
+        )
+
+    @classmethod
+    def drop_index(cls, name: str, session: Any = None) -> None:  # type: ignore[override]
+        """Drop one index by name."""
+        run_sync(documents._single(Call(cls._db_collection(), "drop_index", name, session=session)))

@@ -1,0 +1,141 @@
+"""Blocking query objects (``data_bridge.sync``): terminal methods return results directly.
+
+Query builders stay lazy: run one with ``.run()`` (Bunnet's convention); ``to_list``,
+``first_or_none``, ``count``, ... execute immediately.
+
+Example:
+    >>> users = User.find(User.age > 25).sort(-User.age).to_list()  # doctest: +SKIP
+    >>> User.find_one(User.name == "x").update(Inc({User.age: 1})).run()  # doctest: +SKIP
+
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from data_bridge.analytics.models import SyncAggregationArrow, SyncFindManyArrow
+from data_bridge.odm import queries
+from data_bridge.odm.executor import run_sync
+from data_bridge.odm.results import from_table
+
+M = TypeVar("M")
+
+
+class SyncUpdateMany(queries.UpdateMany):
+    """Blocking update of every match; ``.run()`` executes it."""
+
+    def run(self) -> Any:
+        """Execute; UpdateResult (or the inserted document on upsert)."""
+        return run_sync(self._plan())
+
+
+class SyncUpdateOne(queries.UpdateOne):
+    """Blocking update of the first match; ``.run()`` executes it."""
+
+    def run(self) -> Any:
+        """Execute; UpdateResult or a document, per ``response_type``."""
+        return run_sync(self._plan())
+
+
+class SyncDeleteMany(queries.DeleteMany):
+    """Blocking delete of every match; ``.run()`` executes it."""
+
+    def run(self) -> Any:
+        """Execute; the DeleteResult."""
+        return run_sync(self._plan())
+
+
+class SyncDeleteOne(queries.DeleteOne):
+    """Blocking delete of the first match; ``.run()`` executes it."""
+
+    def run(self) -> Any:
+        """Execute; the DeleteResult."""
+        return run_sync(self._plan())
+
+
+class SyncAggregationQuery(SyncAggregationArrow, queries.AggregationQuery):  # type: ignore[misc]
+    """Blocking aggregation."""
+
+    def to_list(self, length: int | None = None) -> list[Any]:  # type: ignore[override]
+        """Every result (at most ``length``)."""
+        return run_sync(self._plan_to_list(length))
+
+    def run(self) -> list[Any]:
+        """Return same as ``to_list()``."""
+        return self.to_list()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.to_list())
+
+
+class SyncFindMany(SyncFindManyArrow, queries.FindMany[M]):  # type: ignore[misc]
+    """Blocking find over many documents."""
+
+    _update_many_cls = SyncUpdateMany
+    _delete_many_cls = SyncDeleteMany
+    _aggregation_cls = SyncAggregationQuery
+
+    def to_list(self, length: int | None = None) -> list[M]:  # type: ignore[override]
+        """Return the results as model instances (at most ``length``)."""
+        return run_sync(self._plan_to_list(length))
+
+    def run(self) -> list[M]:
+        """Return same as ``to_list()``."""
+        return self.to_list()
+
+    def __iter__(self) -> Iterator[M]:
+        stream = self._stream()
+        model = self._result_model()
+        try:
+            for table in stream:
+                yield from from_table(model, table)
+        finally:
+            stream.close()
+
+    def first_or_none(self) -> M | None:  # type: ignore[override]
+        """Return the first result, or None."""
+        return run_sync(self._plan_first())
+
+    def count(self) -> int:  # type: ignore[override]
+        """How many documents match."""
+        return run_sync(self._plan_count())
+
+    def exists(self) -> bool:  # type: ignore[override]
+        """Whether any document matches."""
+        return run_sync(self._plan_exists())
+
+    def sum(self, field: Any, session: Any = None, ignore_cache: bool = False) -> Any:
+        """Sum of ``field`` over the matches."""
+        return run_sync(self._plan_accumulate("$sum", field))
+
+    def avg(self, field: Any, session: Any = None, ignore_cache: bool = False) -> Any:
+        """Average of ``field`` over the matches."""
+        return run_sync(self._plan_accumulate("$avg", field))
+
+    def max(self, field: Any, session: Any = None, ignore_cache: bool = False) -> Any:
+        """Largest ``field`` value among the matches."""
+        return run_sync(self._plan_accumulate("$max", field))
+
+    def min(self, field: Any, session: Any = None, ignore_cache: bool = False) -> Any:
+        """Smallest ``field`` value among the matches."""
+        return run_sync(self._plan_accumulate("$min", field))
+
+
+class SyncFindOne(queries.FindOne[M]):
+    """Blocking find of one document: ``.run()`` returns it or None."""
+
+    _update_one_cls = SyncUpdateOne
+    _delete_one_cls = SyncDeleteOne
+
+    def run(self) -> M | None:
+        """Return the first match, or None."""
+        return run_sync(self._plan_one())
+
+    def replace_one(self, document: Any, session: Any = None, bulk_writer: Any = None) -> Any:
+        """Replace the first match with ``document``; the UpdateResult."""
+        return run_sync(self._plan_replace_one(document, session, bulk_writer))
+
+    def count(self) -> int:  # type: ignore[override]
+        """1 when a document matches, else 0."""
+        return run_sync(self._plan_count(1))

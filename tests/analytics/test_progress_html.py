@@ -1,0 +1,110 @@
+"""Progress bars on loads and writes (on, off, global default) and the Jupyter HTML reprs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import data_bridge
+import pyarrow as pa
+import pytest
+from data_bridge.analytics.options import Options, progress_enabled
+
+from .conftest import N_DOCS, resolve
+
+
+@pytest.fixture
+def instant_bars() -> Iterator[None]:
+    """Bars appear at once (the default waits a second so quick calls print nothing)."""
+    saved = (data_bridge.options.progress, data_bridge.options.progress_delay)
+    data_bridge.options.progress_delay = 0.0
+    yield
+    data_bridge.options.progress, data_bridge.options.progress_delay = saved
+
+
+async def test_progress_bar_on_load(
+    api: Any, db_name: str, people: list, instant_bars: None, capsys: pytest.CaptureFixture
+) -> None:
+    q = api[db_name]["people"].find({}, batch_size=500)
+    table = await resolve(q.to_arrow(progress=True))
+    assert table.num_rows == N_DOCS
+    err = capsys.readouterr().err
+    assert f"read {db_name}.people" in err
+    assert "rows" in err
+
+
+async def test_progress_bar_with_schema_counts_batches(
+    api: Any, db_name: str, people: list, instant_bars: None, capsys: pytest.CaptureFixture
+) -> None:
+    q = api[db_name]["people"].find({}, batch_size=500, schema={"age": "long"})
+    table = await resolve(q.to_arrow(progress=True))
+    assert table.num_rows == N_DOCS
+    assert table.column("age").num_chunks >= N_DOCS // 500
+    # The bar knows the total up front (a count), and counts rows batch by batch.
+    assert "/3.00k" in capsys.readouterr().err
+
+
+async def test_progress_off_prints_nothing(
+    api: Any, db_name: str, people: list, instant_bars: None, capsys: pytest.CaptureFixture
+) -> None:
+    await resolve(api[db_name]["people"].find({}).to_arrow(progress=False))
+    data_bridge.options.progress = False
+    await resolve(api[db_name]["people"].find({}).to_arrow())
+    assert capsys.readouterr().err == ""
+
+
+def test_default_is_quiet_when_not_interactive(
+    sync_client: Any, db_name: str, people: list, instant_bars: None, capsys: pytest.CaptureFixture
+) -> None:
+    data_bridge.options.progress = None
+    sync_client[db_name]["people"].find({}).to_arrow()
+    assert capsys.readouterr().err == ""
+
+
+def test_global_option_turns_bars_on(
+    sync_client: Any, db_name: str, instant_bars: None, capsys: pytest.CaptureFixture
+) -> None:
+    data_bridge.options.progress = True
+    coll = sync_client[db_name]["progress_writes"]
+    coll.engine.drop_sync()
+    result = data_bridge.write(coll, pa.table({"x": list(range(30_000))}))
+    assert result.inserted_count == 30_000
+    assert f"write {db_name}.progress_writes" in capsys.readouterr().err
+
+
+def test_env_variable_sets_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATA_BRIDGE_PROGRESS", "1")
+    assert Options().progress is True
+    monkeypatch.setenv("DATA_BRIDGE_PROGRESS", "off")
+    assert Options().progress is False
+    monkeypatch.setenv("DATA_BRIDGE_PROGRESS", "auto")
+    assert Options().progress is None
+    assert progress_enabled(False) is False
+
+
+def test_query_html_shows_plan_without_io(sync_client: Any, db_name: str) -> None:
+    q = sync_client[db_name]["nowhere"].find({"age": {"$gt": 3}}, limit=5, schema={"age": "long"})
+    html = q._repr_html_()
+    assert f"find on {db_name}.nowhere" in html
+    assert "$gt" in html
+    assert "limit" in html
+    assert "long" in html
+    agg = sync_client[db_name]["nowhere"].aggregate([{"$match": {"a": "<b>"}}])
+    agg_html = agg._repr_html_()
+    assert "aggregate on" in agg_html
+    assert "<b>" not in agg_html  # values are escaped
+
+
+def test_write_result_and_collection_html(sync_client: Any, db_name: str) -> None:
+    coll = sync_client[db_name]["html_writes"]
+    result = data_bridge.write(coll, pa.table({"x": [1, 2]}))
+    assert "inserted_count" in result._repr_html_()
+    assert db_name in coll._repr_html_()
+
+
+def test_table_html_preview() -> None:
+    from data_bridge.analytics.html import table_html
+
+    html = table_html(pa.table({"a": list(range(20))}), max_rows=3)
+    assert "20 rows, 1 columns" in html
+    assert html.count("<tr>") == 4  # header + 3 rows
