@@ -103,6 +103,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--skip", action="append", default=[], help="skip tasks whose id has these parts"
     )
+    parser.add_argument("--write-rows", type=int, help="rows of the pandas write task")
     parser.add_argument("--no-gil", action="store_true", help="skip the GIL probe runs")
     parser.add_argument("--no-rss", action="store_true", help="skip the peak-RSS subprocess runs")
     parser.add_argument("--uri", default=os.environ.get("MONGODB_URI"), help="server to use")
@@ -125,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         profile,
         iterations=args.iterations or profile.iterations,
         warmup=profile.warmup if args.warmup is None else args.warmup,
+        write_rows=args.write_rows or profile.write_rows,
     )
 
     def wanted(task_id: str) -> bool:
@@ -180,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
                         task,
                         ctx,
                         iterations=profile.iterations,
-                        warmup=profile.warmup,
+                        warmup=profile.warmup if task.count <= profile.warmup_max_count else 0,
                         gil_seconds=(
                             None
                             if args.no_gil or task.count > profile.gil_max_count

@@ -18,12 +18,18 @@ class Profile:
     name: str
     small: int = 1_000
     large: tuple[int, ...] = (100_000, 1_000_000)
-    nested_large: tuple[int, ...] = (100_000,)
-    write_rows: int = 1_000_000
+    #: ~40 MB of 2 KB documents: as many bytes as 200k flat ones, decoded in the nested paths.
+    nested_large: tuple[int, ...] = (20_000,)
+    #: The write is server-bound (~30 s per million documents into secantusd-rs on 2 cores, for
+    #: every library): 200k rows keep 7 rounds of 4 writers within minutes (`--write-rows`).
+    write_rows: int = 200_000
     #: Offline decode (benches/codec.py): (shape, documents) — ~200 MB of BSON each at full size.
-    decode: tuple[tuple[str, int], ...] = (("flat", 1_000_000), ("nested", 100_000))
+    decode: tuple[tuple[str, int], ...] = (("flat", 1_000_000), ("nested", 20_000))
     iterations: int = 7
     warmup: int = 1
+    #: Bigger tasks skip the warm-up: the same task at 100k has just warmed every code path, and
+    #: at 1M a warm-up round costs minutes.
+    warmup_max_count: int = 100_000
     #: Seconds the GIL probe runs a task (repeating short ones) and watches the idle counter.
     gil_seconds: float = 0.3
     #: The probe skips bigger tasks: a 1M-row read holds the GIL like a 100k one, 10x longer.

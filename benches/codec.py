@@ -125,18 +125,26 @@ def encode_documents(shape: Shape, count: int) -> bytes:
     return b"".join(bson.encode(d) for d in documents(shape, count))
 
 
-def _time(op: Callable[[], Any], iterations: int, warmup: int) -> tuple[list[float], Any]:
+def _time(
+    op: Callable[[], Any], iterations: int, warmup: int
+) -> tuple[list[float], list[float], Any]:
+    """Wall-clock and process-CPU seconds of each timed call, and the last result.
+
+    CPU time is what a loaded machine cannot take away: on a shared 2-core box the wall clock
+    swings with other processes, CPU seconds per call barely do.
+    """
     result = None
     for _ in range(warmup):
         result = op()
-    times = []
+    times, cpu_times = [], []
     for _ in range(iterations):
         result = None
         gc.collect()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         result = op()
         times.append(time.perf_counter() - started)
-    return times, result
+        cpu_times.append(time.process_time() - cpu_started)
+    return times, cpu_times, result
 
 
 def _pymongoarrow_decoder(shape: Shape) -> Callable[[bytes], pa.Table] | None:
@@ -193,14 +201,14 @@ def run(
                 contenders["pymongoarrow"] = lambda d=data, f=decoder: f(d)
             if count <= 100_000:
                 contenders["pymongo decode_all + from_pylist"] = lambda d=data: _decode_all(d)
-            decoded: dict[str, pa.Table] = {}
             task_records = []
             for name, op in contenders.items():
-                times, table = _time(op, iterations, warmup)
-                decoded[name] = table
+                times, cpu_times, table = _time(op, iterations, warmup)
                 if table.num_rows != count:
                     raise RuntimeError(f"{name} decoded {table.num_rows} rows, not {count}")
-                task_records.append(_record("decode", shape, count, len(data), name, times))
+                task_records.append(
+                    _record("decode", shape, count, len(data), name, times, cpu_times)
+                )
             ours = pa.table(data_bridge.bson_to_arrow(data, schema))
             encoders: dict[str, Callable[[], Any]] = {
                 "data-bridge arrow_to_bson (all cores)": lambda t=ours: data_bridge.arrow_to_bson(t)
@@ -211,10 +219,12 @@ def run(
                 )
             encode_records = []
             for name, op in encoders.items():
-                times, out = _time(op, iterations, warmup)
+                times, cpu_times, out = _time(op, iterations, warmup)
                 if name.startswith("data-bridge") and out != data:
                     raise RuntimeError("arrow_to_bson did not give back the input bytes")
-                encode_records.append(_record("encode", shape, count, len(data), name, times))
+                encode_records.append(
+                    _record("encode", shape, count, len(data), name, times, cpu_times)
+                )
             _add_ratios(task_records, "pymongoarrow")
             _add_ratios(encode_records, "pymongo bson.encode per row")
             records += task_records + encode_records
@@ -222,9 +232,16 @@ def run(
 
 
 def _record(
-    task: str, shape: Shape, count: int, size: int, contender: str, times: list[float]
+    task: str,
+    shape: Shape,
+    count: int,
+    size: int,
+    contender: str,
+    times: list[float],
+    cpu_times: list[float],
 ) -> dict[str, Any]:
     median = statistics.median(times)
+    median_cpu = statistics.median(cpu_times)
     return {
         "task": task,
         "shape": shape,
@@ -232,32 +249,47 @@ def _record(
         "bytes": size,
         "contender": contender,
         "times_s": times,
+        "cpu_times_s": cpu_times,
         "median_s": median,
+        "median_cpu_s": median_cpu,
         "docs_per_s": count / median,
         "mb_per_s": size / median / 1e6,
+        "mb_per_cpu_s": size / median_cpu / 1e6 if median_cpu > 0 else None,
     }
 
 
 def _add_ratios(records: list[dict[str, Any]], baseline: str) -> None:
     base = next((r for r in records if r["contender"] == baseline), None)
+    key = baseline.split()[0]
     for record in records:
-        record["ratio_vs_" + baseline.split()[0]] = (
-            base["median_s"] / record["median_s"] if base else None
+        record["ratio_vs_" + key] = base["median_s"] / record["median_s"] if base else None
+        record["cpu_ratio_vs_" + key] = (
+            base["median_cpu_s"] / record["median_cpu_s"]
+            if base and record["median_cpu_s"] > 0
+            else None
         )
 
 
 def markdown(records: list[dict[str, Any]]) -> str:
     """The records as one markdown table."""
     lines = [
-        "| task | shape | docs | MB | contender | median ms | docs/s | MB/s | x peer |",
-        "|---|---|---:|---:|---|---:|---:|---:|---:|",
+        "| task | shape | docs | MB | contender | median ms | docs/s | MB/s | x peer "
+        "| CPU ms | MB per CPU-s | x peer (CPU) |",
+        "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+
+    def times(x: float | None) -> str:
+        return "-" if x is None else f"{x:.2f}x"
+
     for r in records:
         ratio = r.get("ratio_vs_pymongoarrow", r.get("ratio_vs_pymongo"))
+        cpu_ratio = r.get("cpu_ratio_vs_pymongoarrow", r.get("cpu_ratio_vs_pymongo"))
+        per_cpu = r["mb_per_cpu_s"]
         lines.append(
             f"| {r['task']} | {r['shape']} | {r['docs']:,} | {r['bytes'] / 1e6:.1f} "
             f"| {r['contender']} | {r['median_s'] * 1e3:,.1f} | {r['docs_per_s']:,.0f} "
-            f"| {r['mb_per_s']:,.0f} | {'-' if ratio is None else f'{ratio:.2f}x'} |"
+            f"| {r['mb_per_s']:,.0f} | {times(ratio)} | {r['median_cpu_s'] * 1e3:,.1f} "
+            f"| {'-' if per_cpu is None else f'{per_cpu:,.0f}'} | {times(cpu_ratio)} |"
         )
     return "\n".join(lines)
 

@@ -65,11 +65,19 @@ def data_bridge_build() -> dict[str, Any]:
         from data_bridge import _engine
     except ImportError as error:
         return {"importable": False, "error": str(error)}
+    module = getattr(_engine, "__file__", None)
+    built = None
+    if module:
+        import datetime as dt
+
+        stamp = Path(module).stat().st_mtime
+        built = dt.datetime.fromtimestamp(stamp, dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return {
         "importable": True,
         "version": getattr(_engine, "__version__", None),
         "debug_build": bool(getattr(_engine, "DEBUG_BUILD", False)),
-        "module": getattr(_engine, "__file__", None),
+        "module": module,
+        "module_built": built,
     }
 
 

@@ -189,11 +189,17 @@ def environment(results: dict[str, Any]) -> str:
     versions = ", ".join(f"{k} {v}" for k, v in results["versions"].items() if v)
     load_after = results.get("load_average_after") or ["?"]
     binary = server.get("binary_version") or server.get("kind") or "external server"
+    build = results.get("data_bridge_build", {})
+    if build.get("importable"):
+        kind = "DEBUG" if build.get("debug_build") else "release"
+        versions += f"; data-bridge extension: {kind} build of {build.get('module_built')}"
+    warnings = "".join(f" **Warning: {w}.**" for w in results.get("warnings", []))
     return (
         f"{machine['cores']} cores ({machine['cpu_model']}), {machine['memory_gb']:.0f} GB, "
         f"Python {machine['python']}; load average {machine['load_average'][0]:.2f} at start, "
         f"{load_after[0] if isinstance(load_after[0], str) else f'{load_after[0]:.2f}'} at end. "
         f"Server: {binary} (reports MongoDB {server.get('reported_version')}). {versions}."
+        f"{warnings}"
     )
 
 

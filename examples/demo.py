@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 import pyarrow as pa
 import pyarrow.compute as pc
 from bson import ObjectId
-
 from data_bridge import _engine
 from data_bridge.embedded import EmbeddedServer
 

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 
 import pymongo
 import pytest
-
 from data_bridge.embedded import EmbeddedServer
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pymongo
 import pytest
-
 from data_bridge.embedded import (
     BINARY_ENV,
     EmbeddedServer,
@@ -72,9 +71,7 @@ def test_port_taken_is_a_clear_error() -> None:
             EmbeddedServer(port=port).start()
 
 
-def test_not_installed_says_how_to_fix(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_not_installed_says_how_to_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(BINARY_ENV, str(tmp_path / "missing"))
     with pytest.raises(ServerNotInstalled, match="not an executable"):
         find_server_binary()

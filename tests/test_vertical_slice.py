@@ -9,7 +9,6 @@ import polars as pl
 import pyarrow as pa
 import pytest
 from bson import ObjectId
-
 from data_bridge import _engine
 
 ROWS = 2_000

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from benches.datasets import UPDATED_FIELD
 from benches.model import Context, Task
 
+#: Shared by every contender: no two iterations anywhere write the same value. Were two
+#: contenders to write the same value in turn, an ODM's change tracking would rightly find
+#: nothing to save — and the check after the run would pass on the other's write.
+_VALUES = itertools.count(1)
+
 
 class UpdateRound:
-    """Counts a contender's iterations; each writes a value no earlier iteration wrote."""
+    """A contender's update iterations; each writes a value no earlier iteration wrote."""
 
     def __init__(self, task: Task, ctx: Context) -> None:
         self.task = task
@@ -19,7 +25,7 @@ class UpdateRound:
 
     def next(self) -> None:
         """Start the next iteration (call from ``before``)."""
-        self.iteration += 1
+        self.iteration = next(_VALUES)
 
     @property
     def value(self) -> Any:

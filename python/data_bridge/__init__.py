@@ -8,6 +8,7 @@ Example:
     >>> import data_bridge
     >>> data_bridge.__version__  # doctest: +SKIP
     '0.1.0'
+
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ __all__ += ["arrow_to_bson", "bson_to_arrow", "infer_schema"]
 # --- end codec exports ---
 
 # --- analytics exports ---
-from data_bridge.analytics import (
+from data_bridge.analytics import (  # noqa: E402
     connect,
     connect_async,
     describe,
@@ -47,9 +48,9 @@ __all__ += ["connect", "connect_async", "describe", "options", "write", "write_a
 # --- end analytics exports ---
 
 # --- ODM exports ---
-from data_bridge.odm.bulk import BulkWriter
-from data_bridge.odm.documents import Document, MergeStrategy
-from data_bridge.odm.events import (
+from data_bridge.odm.bulk import BulkWriter  # noqa: E402
+from data_bridge.odm.documents import Document, MergeStrategy  # noqa: E402
+from data_bridge.odm.events import (  # noqa: E402
     After,
     Before,
     Delete,
@@ -62,7 +63,7 @@ from data_bridge.odm.events import (
     after_event,
     before_event,
 )
-from data_bridge.odm.fields import (
+from data_bridge.odm.fields import (  # noqa: E402
     BeanieObjectId,
     BsonBinary,
     DecimalAnnotation,
@@ -71,8 +72,8 @@ from data_bridge.odm.fields import (
     PydanticObjectId,
     SortDirection,
 )
-from data_bridge.odm.init import init, init_beanie
-from data_bridge.odm.results import UpdateResponse
+from data_bridge.odm.init import init, init_beanie  # noqa: E402
+from data_bridge.odm.results import UpdateResponse  # noqa: E402
 
 __all__ += [
     "After",

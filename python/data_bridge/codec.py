@@ -143,4 +143,6 @@ def infer_schema(data: BytesLike, sample_size: int | None = None) -> InferredSch
 
     """
     schema, conflicts = _engine.infer_schema(data, sample_size)
-    return InferredSchema(schema, conflicts)
+    return InferredSchema(
+        schema, [TypeConflict(path=c["path"], types=c["types"]) for c in conflicts]
+    )

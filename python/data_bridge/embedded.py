@@ -14,6 +14,7 @@ Example:
 
 From a shell, ``python -m data_bridge.embedded run -- CMD ARGS`` runs a command with
 ``MONGODB_URI`` pointing at a fresh server (or at the one already in ``MONGODB_URI``).
+
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ def find_server_binary(prefer: ServerKind | None = "rust") -> ServerBinary:
     Example:
         >>> find_server_binary().kind  # doctest: +SKIP
         'rust'
+
     """
     explicit = os.environ.get(BINARY_ENV)
     if explicit:
@@ -154,7 +156,7 @@ def ping(host: str, port: int, timeout: float = 1.0) -> bool:
         return False
     try:
         doc = bson.decode(reply[21:])
-    except Exception:  # noqa: BLE001 - any undecodable answer means "not up yet"
+    except Exception:
         return False
     return bool(doc.get("ok"))
 
@@ -217,6 +219,7 @@ class EmbeddedServer:
         >>> server.uri  # doctest: +SKIP
         'mongodb://127.0.0.1:40125/'
         >>> server.stop()  # doctest: +SKIP
+
     """
 
     def __init__(
@@ -327,7 +330,7 @@ class EmbeddedServer:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
         self._port = port
         with _live_lock:

@@ -30,7 +30,9 @@ def median_ms(fn: Callable[[], Any], repeat: int) -> float:
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    result = statistics.median(times)
+    print(f"  {result:9.1f} ms (min {min(times):.1f})", flush=True)
+    return result
 
 
 def main() -> None:
@@ -88,7 +90,8 @@ def run(uri: str, n: int, repeat: int) -> None:
         lambda: find_arrow_all(coll, {}, projection=projection), repeat
     )
     results["pymongo find + pa.Table.from_pylist"] = median_ms(
-        lambda: pa.Table.from_pylist(list(coll.find({}))), repeat
+        lambda: pa.Table.from_pylist([{**d, "_id": d["_id"].binary} for d in coll.find({})]),
+        repeat,
     )
 
     table = ours.find({}, schema=_spec()).to_arrow()

@@ -160,3 +160,14 @@ async def test_document_html(models: SimpleNamespace) -> None:
     html = item._repr_html_()
     assert "&lt;x&gt;" in html
     assert "qty" in html
+
+
+async def test_schema_override_on_model_query(models: SimpleNamespace, people: list[dict]) -> None:
+    Person = models.Person
+    q = Person.find().sort("_id")
+    table = await resolve(q.to_arrow(schema={"email": "string", "age": "int"}))
+    assert table.column_names == ["email", "age"]  # the override replaces the model's schema
+    assert table.schema.field("age").type == pa.int32()
+    assert table.column("email").to_pylist() == [d["email"] for d in people]
+    frame = await resolve(q.to_polars(schema=pa.schema({"score": pa.float64()})))
+    assert frame.columns == ["score"]

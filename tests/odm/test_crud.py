@@ -4,10 +4,12 @@ import datetime
 import decimal
 from uuid import UUID
 
+import data_bridge
+import data_bridge.sync
 import pytest
 from bson import ObjectId
 from data_bridge import MergeStrategy, PydanticObjectId, UpdateResponse
-from data_bridge.errors import DocumentNotFound, DuplicateKeyError, ReplaceError
+from data_bridge.errors import DecodeError, DocumentNotFound, DuplicateKeyError, ReplaceError
 from data_bridge.operators import In, Inc, Set
 
 from .helpers import collect, run
@@ -104,6 +106,8 @@ async def test_first_or_none_count_exists(m):
     assert await run(m.User.find(m.User.age > 21).count()) == 2
     assert await run(m.User.find(m.User.age > 21).exists()) is True
     assert await run(m.User.find(m.User.age > 99).exists()) is False
+    assert await run(m.User.find(m.User.age > 21).limit(1).count()) == 1
+    assert await run(m.User.find_one(m.User.age > 21).count()) == 2
 
 
 async def test_find_one_is_awaitable_and_none_when_missing(m):
@@ -342,3 +346,44 @@ async def test_inspect_collection(m, raw):
     result = await run(m.User.inspect_collection())
     assert result.status == "FAIL"
     assert len(result.errors) == 1
+
+
+async def test_stored_values_that_do_not_fit_the_model_raise_decode_error(m, raw):
+    await seed(m, 1)
+    raw[m.User.get_collection_name()].insert_one({"name": "bad", "age": "not a number"})
+    with pytest.raises(DecodeError) as info:
+        await run(m.User.find_all().sort("name").to_list())
+    assert info.value.path == "age"
+    assert (info.value.expected, info.value.found) == ("long", "string")
+    assert info.value.row == 0
+
+
+async def test_create_and_insert_one(m, raw):
+    created = await run(make_user(m, 1).create())
+    assert created.id is not None
+    inserted = await run(m.User.insert_one(make_user(m, 2)))
+    assert inserted.id is not None
+    assert raw[m.User.get_collection_name()].count_documents({}) == 2
+    with pytest.raises(TypeError, match="original document class"):
+        await run(m.User.insert_one(m.Hooked(name="x")))
+
+
+async def test_bson_encoders_setting_is_applied_on_write(m, raw):
+    class Shouting(m.User.__mro__[1]):
+        word: str = ""
+        color: Color | None = None
+
+        class Settings:
+            name = f"shouting_{m.flavour}"
+            bson_encoders = {Color: lambda c: c.value.upper()}  # noqa: RUF012 - Beanie settings
+
+    init = data_bridge.init if m.flavour == "async" else data_bridge.sync.init
+    await run(
+        init(
+            database=m.User._db_binding().database.name,
+            connection_string=m.User._db_binding().uri,
+            document_models=[Shouting],
+        )
+    )
+    doc = await run(Shouting(word="hi", color=Color.RED).insert())
+    assert raw[Shouting.get_collection_name()].find_one({"_id": doc.id})["color"] == "RED"

@@ -107,3 +107,13 @@ def test_id_alias_and_population_by_name():
     assert shop.model_dump(by_alias=True)["_id"] == oid
     assert Shop.model_validate({"_id": oid, **shop.model_dump(exclude={"id"})}).id == oid
     assert "revision_id" not in shop.model_dump()
+
+
+def test_a_failed_class_definition_does_not_break_expressions():
+    # pydantic refuses the field while collecting fields, after the class object exists.
+    with pytest.raises(ValueError, match="protected namespace"):
+
+        class Broken(Document):
+            model_dump: int = 0  # type: ignore[assignment]
+
+    assert (Shop.visits > 1).query == {"visits": {"$gt": 1}}

@@ -715,7 +715,9 @@ impl ListColumn {
         let mut elements = Elements::of_document(bytes)?;
         let mut index = 0usize;
         while let Some(element) = elements.next_element()? {
-            if let Err(e) = self.child.append(element.kind, element.value, ctx) {
+            let appended = raw::check_key(element.key)
+                .and_then(|()| self.child.append(element.kind, element.value, ctx));
+            if let Err(e) = appended {
                 return Err(e.under(&format!("[{index}]")));
             }
             index += 1;

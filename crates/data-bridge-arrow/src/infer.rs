@@ -46,6 +46,8 @@ pub struct InferredSchema {
 /// What was seen at one path: a count per type, children of documents, elements of arrays.
 #[derive(Default)]
 struct PathStats {
+    /// Serial of the last parent document that had this field (finds duplicate keys).
+    last_parent: u64,
     counts: Vec<(Seen, u64)>,
     /// An int64 beyond 2^53 was seen: promoting this path to double would change it.
     wide_int64: bool,
@@ -62,6 +64,8 @@ enum Seen {
 
 #[derive(Default)]
 struct DocStats {
+    /// Documents observed at this path so far; the current one's serial.
+    observed: u64,
     order: Vec<String>,
     children: HashMap<String, PathStats>,
 }
@@ -132,8 +136,8 @@ impl PathStats {
                 let mut elements = Elements::of_document(value)?;
                 let mut index = 0usize;
                 while let Some(element) = elements.next_element()? {
-                    items
-                        .observe(element.kind, element.value, depth + 1)
+                    raw::check_key(element.key)
+                        .and_then(|()| items.observe(element.kind, element.value, depth + 1))
                         .map_err(|e| e.under(&format!("[{index}]")))?;
                     index += 1;
                 }
@@ -281,8 +285,10 @@ impl DocStats {
             return Err(too_deep());
         }
         let mut elements = Elements::of_document(bytes)?;
+        self.observed += 1;
         while let Some(element) = elements.next_element()? {
-            let key = raw::utf8(element.key).map_err(|e| e.under_key(element.key))?;
+            raw::check_key(element.key).map_err(|e| e.under_key(element.key))?;
+            let key = raw::utf8(element.key)?;
             let stats = match self.children.get_mut(key) {
                 Some(stats) => stats,
                 None => {
@@ -290,6 +296,15 @@ impl DocStats {
                     self.children.entry(key.to_owned()).or_default()
                 }
             };
+            // Decoding refuses a repeated field (one cell cannot hold two values): so must
+            // inference, or it would bless documents that then fail to decode.
+            if stats.last_parent == self.observed {
+                return Err(CodecError::DuplicateField {
+                    row: 0,
+                    path: key.to_owned(),
+                });
+            }
+            stats.last_parent = self.observed;
             stats
                 .observe(element.kind, element.value, depth)
                 .map_err(|e| e.under(key))?;
@@ -301,6 +316,7 @@ impl DocStats {
         let DocStats {
             order,
             mut children,
+            ..
         } = other;
         for key in order {
             let Some(stats) = children.remove(&key) else {

@@ -235,6 +235,16 @@ pub(crate) fn string_bytes(value: &[u8]) -> &[u8] {
         .unwrap_or_default()
 }
 
+/// Checks a field name (array keys included: every BSON reader may rely on them being UTF-8).
+#[inline]
+pub(crate) fn check_key(key: &[u8]) -> Result<(), CodecError> {
+    if key.is_ascii() || simdutf8::basic::from_utf8(key).is_ok() {
+        Ok(())
+    } else {
+        Err(CodecError::invalid("invalid UTF-8 in field name"))
+    }
+}
+
 #[inline]
 pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, CodecError> {
     simdutf8::basic::from_utf8(bytes).map_err(|_| CodecError::invalid("invalid UTF-8 in string"))
@@ -322,7 +332,7 @@ pub(crate) fn validate_document(bytes: &[u8], depth_left: usize) -> Result<(), C
     }
     let mut elements = Elements::of_document(bytes)?;
     while let Some(element) = elements.next_element()? {
-        utf8(element.key).map_err(|e| e.under_key(element.key))?;
+        check_key(element.key).map_err(|e| e.under_key(element.key))?;
         validate_value(element.kind, element.value, depth_left - 1)
             .map_err(|e| e.under_key(element.key))?;
     }

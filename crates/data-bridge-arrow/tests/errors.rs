@@ -116,6 +116,13 @@ fn duplicate_schema_field_in_a_document_is_an_error() {
         matches!(err, CodecError::DuplicateField { row: 0, ref path } if path == "a"),
         "{err}"
     );
+    // Inference refuses it too, rather than infer a schema the documents cannot be decoded with
+    // (found by the `infer` fuzz target).
+    let err = infer_schema(&[doc], &InferOptions::default()).unwrap_err();
+    assert!(
+        matches!(err, CodecError::DuplicateField { row: 0, ref path } if path == "a"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -275,4 +282,26 @@ fn unknown_fields_are_skipped_even_when_malformed_inside() {
     let decoded = decode_documents(&[doc], &schema, &DecodeOptions::default()).unwrap();
     assert_eq!(decoded.num_rows(), 1);
     let _ = rawdoc! {};
+}
+
+#[test]
+fn array_keys_must_be_utf8_for_inference_and_decoding_alike() {
+    // {"t": [<int 1 under the key "\xff">]}: found by the `infer` fuzz target, where inference
+    // accepted what the raw-BSON column then refused.
+    let array = {
+        let body = [&[0x10u8, 0xFF, 0][..], &1i32.to_le_bytes()].concat();
+        [&((body.len() + 5) as i32).to_le_bytes()[..], &body, &[0]].concat()
+    };
+    let body = [&[0x04u8, b't', 0][..], &array].concat();
+    let bytes = [&((body.len() + 5) as i32).to_le_bytes()[..], &body, &[0]].concat();
+    let doc = RawDocument::from_bytes(&bytes).unwrap();
+    assert!(infer_schema(&[doc], &InferOptions::default()).is_err());
+    for spec in [SpecType::List(Box::new(alias("int"))), alias("any")] {
+        let schema = schema_from_spec(&[("t".into(), spec)]).unwrap();
+        let err = decode_documents(&[doc], &schema, &DecodeOptions::default()).unwrap_err();
+        assert!(
+            matches!(err, CodecError::InvalidBson { row: Some(0), .. }),
+            "{err}"
+        );
+    }
 }

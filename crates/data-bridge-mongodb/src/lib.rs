@@ -33,7 +33,6 @@ pub use bulk::{
     BulkWriteFailure, BulkWriteOptions, BulkWriteOutcome, IndexedWriteError, WriteModel,
 };
 pub use client::{Client, ClientConfig, Collection, Database};
-pub use write::Multiplicity;
 pub use data_bridge_arrow;
 pub use error::{EngineError, Result};
 pub use indexes::{default_index_name, IndexSpec};
@@ -42,3 +41,4 @@ pub use read::{
     batch_documents, BatchStream, DecodeRequest, Mismatch, Query, RawBatches, TableData,
 };
 pub use session::{Session, SessionGuard};
+pub use write::Multiplicity;

@@ -263,7 +263,9 @@ impl Collection {
                     .await?;
                     rows += part.1;
                     table.nulled += part.0.nulled;
-                    table.batches.extend(part.0.batches);
+                    // An empty server batch adds nothing (not even a zero-row batch).
+                    let rows_in = part.0.batches.into_iter().filter(|b| b.num_rows() > 0);
+                    table.batches.extend(rows_in);
                 }
                 Ok(table)
             }

@@ -4,7 +4,6 @@
 //! errors (their raw reply is not kept); the command replies keep every field, so duplicate key
 //! errors can name the key. Batching follows the server limits (see [`crate::bulk`]).
 
-
 use bson::{Document, RawArrayBuf, RawBson, RawDocumentBuf};
 use mongodb::options::{
     Collation, DeleteOptions, Hint, InsertManyOptions, InsertOneOptions, ReplaceOptions,
@@ -93,7 +92,9 @@ impl Collection {
         options: BulkWriteOptions,
         session: Option<&Session>,
     ) -> Result<BulkWriteOutcome> {
-        self.bulk_write(vec![model], options, session).await.map_err(single)
+        self.bulk_write(vec![model], options, session)
+            .await
+            .map_err(single)
     }
 
     /// Inserts one document (which should already carry its `_id`).
@@ -109,7 +110,9 @@ impl Collection {
             comment: options.comment,
             let_vars: None,
         };
-        self.write_one(WriteModel::InsertOne(document), options, session).await.map(drop)
+        self.write_one(WriteModel::InsertOne(document), options, session)
+            .await
+            .map(drop)
     }
 
     /// Inserts documents in as many commands as the server limits need. Returns how many
@@ -121,7 +124,9 @@ impl Collection {
         session: Option<&Session>,
     ) -> Result<u64> {
         if documents.is_empty() {
-            return Err(EngineError::invalid("insert_many needs at least one document"));
+            return Err(EngineError::invalid(
+                "insert_many needs at least one document",
+            ));
         }
         let options = BulkWriteOptions {
             ordered: options.ordered.unwrap_or(true),
@@ -130,7 +135,10 @@ impl Collection {
             let_vars: None,
         };
         let models = documents.into_iter().map(WriteModel::InsertOne).collect();
-        Ok(self.bulk_write(models, options, session).await?.inserted_count)
+        Ok(self
+            .bulk_write(models, options, session)
+            .await?
+            .inserted_count)
     }
 
     /// Updates the first or every matching document.
@@ -167,7 +175,9 @@ impl Collection {
             comment: options.comment,
             let_vars: options.let_vars,
         };
-        Ok(update_result(&self.write_one(model, options, session).await?))
+        Ok(update_result(
+            &self.write_one(model, options, session).await?,
+        ))
     }
 
     /// Replaces the first matching document.
@@ -191,7 +201,9 @@ impl Collection {
             comment: options.comment,
             let_vars: options.let_vars,
         };
-        Ok(update_result(&self.write_one(model, options, session).await?))
+        Ok(update_result(
+            &self.write_one(model, options, session).await?,
+        ))
     }
 
     /// Deletes the first or every matching document.
@@ -220,4 +232,3 @@ impl Collection {
         Ok(result)
     }
 }
-

@@ -31,21 +31,36 @@ fn bytes_arg<'py>(data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
     }
     let py = data.py();
     if let Ok(view) = data.cast::<PyMemoryView>() {
-        let whole = view.getattr("obj")?.cast_into::<PyBytes>().ok().filter(|obj| {
-            view.getattr("nbytes").and_then(|n| n.extract::<usize>()).ok()
-                == Some(obj.as_bytes().len())
-                && view.getattr("contiguous").and_then(|c| c.extract::<bool>()).unwrap_or(false)
-        });
+        let whole = view
+            .getattr("obj")?
+            .cast_into::<PyBytes>()
+            .ok()
+            .filter(|obj| {
+                view.getattr("nbytes")
+                    .and_then(|n| n.extract::<usize>())
+                    .ok()
+                    == Some(obj.as_bytes().len())
+                    && view
+                        .getattr("contiguous")
+                        .and_then(|c| c.extract::<bool>())
+                        .unwrap_or(false)
+            });
         if let Some(whole) = whole {
             return Ok(whole);
         }
     }
     if data.is_instance_of::<PyByteArray>() || data.is_instance_of::<PyMemoryView>() {
-        return Ok(py.get_type::<PyBytes>().call1((data,))?.cast_into::<PyBytes>()?);
+        return Ok(py
+            .get_type::<PyBytes>()
+            .call1((data,))?
+            .cast_into::<PyBytes>()?);
     }
     Err(invalid_input(format!(
         "data must be bytes, bytearray or memoryview, not {}",
-        data.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+        data.get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default()
     )))
 }
 

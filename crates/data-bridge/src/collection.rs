@@ -1,6 +1,9 @@
 //! `Collection`: every operation as `op` (awaitable) and `op_sync` (blocking, GIL released).
 //! Each pair shares one `*_op` method that converts the arguments and builds the future.
 
+// Methods mirror the keyword arguments of the Python API one to one.
+#![allow(clippy::too_many_arguments)]
+
 use arrow_array::RecordBatch;
 use data_bridge_mongodb::mongodb::options::{InsertManyOptions, InsertOneOptions};
 use data_bridge_mongodb::{BulkWriteOptions, Collection, Multiplicity};
@@ -135,7 +138,6 @@ impl PyCollection {
         })
     }
 
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn count_documents_op<'py>(
         &self,
         py: Python<'py>,
@@ -173,7 +175,6 @@ impl PyCollection {
         })
     }
 
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn distinct_op<'py>(
         &self,
         py: Python<'py>,
@@ -216,7 +217,6 @@ impl PyCollection {
         })
     }
 
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn insert_many_op<'py>(
         &self,
         py: Python<'py>,
@@ -239,7 +239,6 @@ impl PyCollection {
         })
     }
 
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn insert_arrow_op<'py>(
         &self,
         py: Python<'py>,
@@ -406,7 +405,6 @@ impl PyCollection {
         })
     }
 
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn bulk_write_op<'py>(
         &self,
         py: Python<'py>,
@@ -517,7 +515,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter = None, *, projection = None, sort = None, skip = None, limit = None, batch_size = None, hint = None, collation = None, max_time_ms = None, comment = None, schema = None, on_mismatch = "error", session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn find<'py>(
         &self,
         py: Python<'py>,
@@ -557,7 +554,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter = None, *, projection = None, sort = None, skip = None, limit = None, batch_size = None, hint = None, collation = None, max_time_ms = None, comment = None, schema = None, on_mismatch = "error", session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn find_sync<'py>(
         &self,
         py: Python<'py>,
@@ -597,7 +593,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter = None, *, projection = None, sort = None, skip = None, limit = None, batch_size = None, hint = None, collation = None, max_time_ms = None, comment = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn find_raw<'py>(
         &self,
         py: Python<'py>,
@@ -634,7 +629,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter = None, *, projection = None, sort = None, skip = None, limit = None, batch_size = None, hint = None, collation = None, max_time_ms = None, comment = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn find_raw_sync<'py>(
         &self,
         py: Python<'py>,
@@ -671,7 +665,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter = None, *, projection = None, sort = None, skip = None, hint = None, collation = None, max_time_ms = None, comment = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn find_one<'py>(
         &self,
         py: Python<'py>,
@@ -705,7 +698,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter = None, *, projection = None, sort = None, skip = None, hint = None, collation = None, max_time_ms = None, comment = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn find_one_sync<'py>(
         &self,
         py: Python<'py>,
@@ -739,7 +731,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (pipeline, *, allow_disk_use = None, batch_size = None, hint = None, collation = None, max_time_ms = None, comment = None, r#let = None, schema = None, on_mismatch = "error", session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn aggregate<'py>(
         &self,
         py: Python<'py>,
@@ -775,7 +766,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (pipeline, *, allow_disk_use = None, batch_size = None, hint = None, collation = None, max_time_ms = None, comment = None, r#let = None, schema = None, on_mismatch = "error", session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn aggregate_sync<'py>(
         &self,
         py: Python<'py>,
@@ -811,7 +801,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (pipeline, *, allow_disk_use = None, batch_size = None, hint = None, collation = None, max_time_ms = None, comment = None, r#let = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn aggregate_raw<'py>(
         &self,
         py: Python<'py>,
@@ -844,7 +833,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (pipeline, *, allow_disk_use = None, batch_size = None, hint = None, collation = None, max_time_ms = None, comment = None, r#let = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn aggregate_raw_sync<'py>(
         &self,
         py: Python<'py>,
@@ -877,7 +865,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter = None, *, skip = None, limit = None, hint = None, collation = None, max_time_ms = None, comment = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn count_documents<'py>(
         &self,
         py: Python<'py>,
@@ -905,7 +892,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter = None, *, skip = None, limit = None, hint = None, collation = None, max_time_ms = None, comment = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn count_documents_sync<'py>(
         &self,
         py: Python<'py>,
@@ -1121,7 +1107,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter, update, *, upsert = false, array_filters = None, hint = None, collation = None, comment = None, r#let = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn update_one<'py>(
         &self,
         py: Python<'py>,
@@ -1154,7 +1139,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter, update, *, upsert = false, array_filters = None, hint = None, collation = None, comment = None, r#let = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn update_one_sync<'py>(
         &self,
         py: Python<'py>,
@@ -1187,7 +1171,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter, update, *, upsert = false, array_filters = None, hint = None, collation = None, comment = None, r#let = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn update_many<'py>(
         &self,
         py: Python<'py>,
@@ -1220,7 +1203,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter, update, *, upsert = false, array_filters = None, hint = None, collation = None, comment = None, r#let = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn update_many_sync<'py>(
         &self,
         py: Python<'py>,
@@ -1253,7 +1235,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter, replacement, *, upsert = false, hint = None, collation = None, comment = None, r#let = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn replace_one<'py>(
         &self,
         py: Python<'py>,
@@ -1284,7 +1265,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter, replacement, *, upsert = false, hint = None, collation = None, comment = None, r#let = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn replace_one_sync<'py>(
         &self,
         py: Python<'py>,
@@ -1427,7 +1407,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter, update, *, projection = None, sort = None, upsert = false, return_document = "before", array_filters = None, hint = None, collation = None, max_time_ms = None, comment = None, r#let = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn find_one_and_update<'py>(
         &self,
         py: Python<'py>,
@@ -1469,7 +1448,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter, update, *, projection = None, sort = None, upsert = false, return_document = "before", array_filters = None, hint = None, collation = None, max_time_ms = None, comment = None, r#let = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn find_one_and_update_sync<'py>(
         &self,
         py: Python<'py>,
@@ -1511,7 +1489,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter, replacement, *, projection = None, sort = None, upsert = false, return_document = "before", hint = None, collation = None, max_time_ms = None, comment = None, r#let = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn find_one_and_replace<'py>(
         &self,
         py: Python<'py>,
@@ -1552,7 +1529,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter, replacement, *, projection = None, sort = None, upsert = false, return_document = "before", hint = None, collation = None, max_time_ms = None, comment = None, r#let = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn find_one_and_replace_sync<'py>(
         &self,
         py: Python<'py>,
@@ -1593,7 +1569,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter, *, projection = None, sort = None, hint = None, collation = None, max_time_ms = None, comment = None, r#let = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn find_one_and_delete<'py>(
         &self,
         py: Python<'py>,
@@ -1630,7 +1605,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter, *, projection = None, sort = None, hint = None, collation = None, max_time_ms = None, comment = None, r#let = None, session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn find_one_and_delete_sync<'py>(
         &self,
         py: Python<'py>,
@@ -1774,7 +1748,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (filter = None, *, projection = None, sort = None, skip = None, limit = None, batch_size = None, hint = None, collation = None, max_time_ms = None, comment = None, schema = None, on_mismatch = "error", session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn find_stream<'py>(
         &self,
         filter: Arg<'_, 'py>,
@@ -1812,7 +1785,6 @@ impl PyCollection {
     }
 
     #[pyo3(signature = (pipeline, *, allow_disk_use = None, batch_size = None, hint = None, collation = None, max_time_ms = None, comment = None, r#let = None, schema = None, on_mismatch = "error", session = None))]
-    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments
     fn aggregate_stream<'py>(
         &self,
         pipeline: &Bound<'py, PyAny>,

@@ -214,7 +214,14 @@ fn engine_error(py: Python<'_>, error: EngineError) -> PyResult<PyErr> {
         EngineError::Write(e) => {
             let code_name = e.details.get_str("codeName").ok();
             let attrs = operation_attrs(py, Some(e.code), code_name, Vec::new(), Some(&e.details))?;
-            write_error(py, e.message.clone(), e.index, attrs, e.code, Some(&e.details))
+            write_error(
+                py,
+                e.message.clone(),
+                e.index,
+                attrs,
+                e.code,
+                Some(&e.details),
+            )
         }
         EngineError::WriteConcern(details) => {
             let code = details.get_i32("code").ok();

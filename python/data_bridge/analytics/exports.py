@@ -61,6 +61,11 @@ class ExportsBase:
     def _read_spec(self) -> ReadSpec:
         raise NotImplementedError
 
+    def _spec_with(self, schema: Any) -> ReadSpec:
+        """Return the query's read, with ``schema`` overriding its own when given."""
+        spec = self._read_spec()
+        return spec if schema is None else spec.replace(schema=schema)
+
     def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
         """Export the query as a lazy Arrow C stream: each pull fetches the next server batch.
 
@@ -126,6 +131,7 @@ class SyncArrowExports(ExportsBase):
         partitions: Partitions = None,
         projection: Projection = "client",
         progress: bool | None = None,
+        schema: Any = None,
     ) -> Any:
         """Run the query and return a ``pyarrow.Table`` (one chunk per record batch).
 
@@ -136,6 +142,8 @@ class SyncArrowExports(ExportsBase):
             projection: ``"client"`` decodes only ``columns`` (default, faster on servers
                 where projection is costly); ``"server"`` projects on the server.
             progress: Show a progress bar (``None``: follow ``data_bridge.options``).
+            schema: Decode schema overriding the query's (the model's, or inference): a
+                ``pyarrow.Schema`` or a dict spec of ``$type`` aliases.
 
         Example:
             >>> table = orders.find({"total": {"$gt": 10}}).to_arrow(partitions=4)  # doctest: +SKIP
@@ -143,7 +151,7 @@ class SyncArrowExports(ExportsBase):
         """
         require("pyarrow", purpose="to_arrow()")
         parts, select_after = load_sync(
-            self._read_spec(), _request(columns, partitions, projection, progress)
+            self._spec_with(schema), _request(columns, partitions, projection, progress)
         )
         return _arrow(parts, select_after)
 
@@ -155,6 +163,7 @@ class SyncArrowExports(ExportsBase):
         partitions: Partitions = None,
         projection: Projection = "client",
         progress: bool | None = None,
+        schema: Any = None,
     ) -> Any:
         """Run the query and return a pandas DataFrame (``pd.ArrowDtype`` columns by default).
 
@@ -167,7 +176,11 @@ class SyncArrowExports(ExportsBase):
         """
         require("pandas", purpose="to_pandas()")
         table = self.to_arrow(
-            columns=columns, partitions=partitions, projection=projection, progress=progress
+            columns=columns,
+            partitions=partitions,
+            projection=projection,
+            progress=progress,
+            schema=schema,
         )
         return frames.to_pandas(table, dtype_backend)
 
@@ -178,6 +191,7 @@ class SyncArrowExports(ExportsBase):
         partitions: Partitions = None,
         projection: Projection = "client",
         progress: bool | None = None,
+        schema: Any = None,
     ) -> Any:
         """Run the query and return a polars DataFrame (fixed-width buffers shared).
 
@@ -187,7 +201,7 @@ class SyncArrowExports(ExportsBase):
         """
         require("polars", purpose="to_polars()")
         parts, select_after = load_sync(
-            self._read_spec(), _request(columns, partitions, projection, progress)
+            self._spec_with(schema), _request(columns, partitions, projection, progress)
         )
         return _polars(parts, select_after)
 
@@ -250,6 +264,7 @@ class ArrowExports(ExportsBase):
         partitions: Partitions = None,
         projection: Projection = "client",
         progress: bool | None = None,
+        schema: Any = None,
     ) -> Any:
         """Run the query and return a ``pyarrow.Table``; see ``SyncArrowExports.to_arrow``.
 
@@ -261,7 +276,7 @@ class ArrowExports(ExportsBase):
         """
         require("pyarrow", purpose="to_arrow()")
         parts, select_after = await load_async(
-            self._read_spec(), _request(columns, partitions, projection, progress)
+            self._spec_with(schema), _request(columns, partitions, projection, progress)
         )
         return _arrow(parts, select_after)
 
@@ -273,6 +288,7 @@ class ArrowExports(ExportsBase):
         partitions: Partitions = None,
         projection: Projection = "client",
         progress: bool | None = None,
+        schema: Any = None,
     ) -> Any:
         """Run the query and return a pandas DataFrame; see ``SyncArrowExports.to_pandas``.
 
@@ -282,7 +298,11 @@ class ArrowExports(ExportsBase):
         """
         require("pandas", purpose="to_pandas()")
         table = await self.to_arrow(
-            columns=columns, partitions=partitions, projection=projection, progress=progress
+            columns=columns,
+            partitions=partitions,
+            projection=projection,
+            progress=progress,
+            schema=schema,
         )
         return frames.to_pandas(table, dtype_backend)
 
@@ -293,6 +313,7 @@ class ArrowExports(ExportsBase):
         partitions: Partitions = None,
         projection: Projection = "client",
         progress: bool | None = None,
+        schema: Any = None,
     ) -> Any:
         """Run the query and return a polars DataFrame; see ``SyncArrowExports.to_polars``.
 
@@ -302,7 +323,7 @@ class ArrowExports(ExportsBase):
         """
         require("polars", purpose="to_polars()")
         parts, select_after = await load_async(
-            self._read_spec(), _request(columns, partitions, projection, progress)
+            self._spec_with(schema), _request(columns, partitions, projection, progress)
         )
         return _polars(parts, select_after)
 

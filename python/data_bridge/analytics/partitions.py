@@ -1,10 +1,11 @@
 """Partitioned reads: a find split into ``_id`` ranges, read by N cursors at once.
 
-Boundaries come from the server (``$bucketAuto`` over ``_id``, or, where the server lacks it,
-evenly spaced ``_id`` values found with ``sort + skip``) or from the caller. Each range is a
-:class:`Partition`: a plain, picklable description (URI, database, collection, filter with the
-``_id`` bounds, schema) that any process can read with its own client — the unit Dask's
-``from_map`` or Ray's ``remote`` functions take.
+Boundaries come from the lowest and highest ``_id`` (evenly spaced cut points between them for
+number and date ids), else from ``$bucketAuto`` over ``_id`` (or, on a server without it,
+``_id`` values at evenly spaced positions found with ``sort + skip``), or from the caller.
+Each range is a :class:`Partition`: a plain, picklable description (URI, database,
+collection, filter with the ``_id`` bounds, schema) that any process can read with its own
+client — the unit Dask's ``from_map`` or Ray's ``remote`` functions take.
 
 Example:
     >>> import data_bridge
@@ -18,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import itertools
 import os
 import threading
@@ -183,23 +185,74 @@ def _skip_positions(count: int, n: int) -> list[int]:
     return [p for p in positions if 0 < p < count]
 
 
+def interpolated_splits(lowest: Any, highest: Any, n: int) -> list[Any] | None:
+    """Return ``n - 1`` evenly spaced cut points between two ``_id`` values (or ``None``).
+
+    Only ids of one type that can be interpolated qualify: int, float, datetime. ObjectIds do
+    not: a 5-byte random field sits between their seconds and their counter, so ids created
+    around a second boundary are two clusters far apart and even cuts would miss both.
+
+    Example:
+        >>> interpolated_splits(0, 100, 4)
+        [25, 50, 75]
+
+    """
+    if type(lowest) is not type(highest) or isinstance(lowest, bool):
+        return None
+    points: list[Any]
+    if isinstance(lowest, int):
+        points = [lowest + (highest - lowest) * i // n for i in range(1, n)]
+    elif isinstance(lowest, (float, datetime.datetime)):
+        points = [lowest + (highest - lowest) * i / n for i in range(1, n)]
+    else:
+        return None
+    distinct: list[Any] = []
+    for point in points:
+        if lowest < point <= highest and (not distinct or point > distinct[-1]):
+            distinct.append(point)
+    return distinct
+
+
+def _edge_query(spec: ReadSpec, direction: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    return dict(spec.filter), {"sort": [("_id", direction)], "limit": 1}
+
+
+def _interpolable(value: Any) -> bool:
+    return isinstance(value, (int, float, datetime.datetime)) and not isinstance(value, bool)
+
+
 def plan_ranges_sync(spec: ReadSpec, n: int) -> list[Bound]:
-    """``n`` balanced ``_id`` ranges for ``spec``'s documents (fewer if there are fewer ids)."""
+    """Plan ``n`` ``_id`` ranges covering ``spec``'s documents (fewer if there are fewer ids).
+
+    Number and date ids: the lowest and highest ``_id`` (index lookups on mongod) and evenly
+    spaced cut points between them. Other ids (ObjectIds, strings): ``$bucketAuto`` on ``_id``
+    (one server pass, exactly balanced); on a server without it, the ids at evenly spaced
+    positions (``sort + skip``).
+    """
     _check_partitionable(spec)
     if n <= 1:
         return [(None, None)]
     coll = spec.collection
+    query, options = _edge_query(spec, 1)
+    lowest = [row["_id"] for row in coll.find_raw_sync(query, **options)]
+    if not lowest:
+        return [(None, None)]
+    if _interpolable(lowest[0]):
+        query, options = _edge_query(spec, -1)
+        highest = [row["_id"] for row in coll.find_raw_sync(query, **options)]
+        splits = interpolated_splits(lowest[0], highest[0], n) if highest else None
+        if splits is not None:
+            return ranges_from_splits(splits)
     try:
         buckets = coll.aggregate_raw_sync(_bucket_pipeline(spec, n))
         return ranges_from_splits(_splits_from_buckets(buckets))
     except _engine.OperationFailure:
-        # A server without $bucketAuto: evenly spaced _ids, found through the _id index.
         count = coll.count_documents_sync(dict(spec.filter))
-        splits: list[Any] = []
+        found: list[Any] = []
         for position in _skip_positions(count, n):
             rows = coll.find_raw_sync(dict(spec.filter), sort=[("_id", 1)], skip=position, limit=1)
-            splits.extend(row["_id"] for row in rows)
-        return ranges_from_splits(splits)
+            found.extend(row["_id"] for row in rows)
+        return ranges_from_splits(_distinct_sorted(found))
 
 
 async def plan_ranges_async(spec: ReadSpec, n: int) -> list[Bound]:
@@ -208,16 +261,34 @@ async def plan_ranges_async(spec: ReadSpec, n: int) -> list[Bound]:
     if n <= 1:
         return [(None, None)]
     coll = spec.collection
+    query, options = _edge_query(spec, 1)
+    lowest = [row["_id"] for row in await coll.find_raw(query, **options)]
+    if not lowest:
+        return [(None, None)]
+    if _interpolable(lowest[0]):
+        query, options = _edge_query(spec, -1)
+        highest = [row["_id"] for row in await coll.find_raw(query, **options)]
+        splits = interpolated_splits(lowest[0], highest[0], n) if highest else None
+        if splits is not None:
+            return ranges_from_splits(splits)
     try:
         buckets = await coll.aggregate_raw(_bucket_pipeline(spec, n))
         return ranges_from_splits(_splits_from_buckets(buckets))
     except _engine.OperationFailure:
         count = await coll.count_documents(dict(spec.filter))
-        splits: list[Any] = []
+        found: list[Any] = []
         for position in _skip_positions(count, n):
             rows = await coll.find_raw(dict(spec.filter), sort=[("_id", 1)], skip=position, limit=1)
-            splits.extend(row["_id"] for row in rows)
-        return ranges_from_splits(splits)
+            found.extend(row["_id"] for row in rows)
+        return ranges_from_splits(_distinct_sorted(found))
+
+
+def _distinct_sorted(ids: list[Any]) -> list[Any]:
+    distinct: list[Any] = []
+    for value in ids:
+        if not distinct or value != distinct[-1]:
+            distinct.append(value)
+    return distinct
 
 
 def normalise_ranges(ranges: Sequence[Bound]) -> list[Bound]:

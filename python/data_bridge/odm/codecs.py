@@ -215,22 +215,33 @@ def _needs_prepare(value: Any) -> bool:
     """Tell whether ``value`` holds a None inside a dict, a Decimal128 or a UUID Binary."""
     kind = type(value)
     if kind is dict:
-        return any(item is None or _needs_prepare(item) for item in value.values())
-    if kind is list:
-        return any(_needs_prepare(item) for item in value)
-    return kind is Decimal128 or kind is Binary
+        items = value.values()
+        if None in items:
+            return True
+    elif kind is list:
+        items = value
+    else:
+        return kind is Decimal128 or kind is Binary
+    for item in items:
+        item_kind = type(item)
+        if item_kind is dict or item_kind is list:
+            if _needs_prepare(item):
+                return True
+        elif item_kind is Decimal128 or item_kind is Binary:
+            return True
+    return False
 
 
 def _column_converter(
     annotation: Any, structured: bool, copy_raw: bool
 ) -> Callable[[list[Any]], list[Any]]:
     """Validate a whole column in one pydantic call (much cheaper than one call per row)."""
-    validate = TypeAdapter(list[annotation]).validate_python  # type: ignore[valid-type]
+    validate = TypeAdapter(list[annotation]).validate_python
 
     def convert_column(column: list[Any]) -> list[Any]:
         if copy_raw or _needs_prepare(column):
             column = [_prepare(raw, structured) for raw in column]
-        return validate(column)  # type: ignore[no-any-return]
+        return validate(column)
 
     return convert_column
 

@@ -65,6 +65,7 @@ class DocumentCore(BaseModel):
     _db_plan_: ClassVar[ModelPlan | None] = None
     _db_fields_set_: ClassVar[frozenset[str]] = frozenset()
     _db_private_: ClassVar[dict[str, Any] | None] = None
+    _db_extra_allowed_: ClassVar[bool] = False
     _db_fast_set_: ClassVar[bool] = True
     _db_nfields_: ClassVar[int] = 0
     _db_list_adapter_: ClassVar[TypeAdapter[Any] | None] = None
@@ -72,7 +73,9 @@ class DocumentCore(BaseModel):
     # ----------------------------------------------------------------------------- class setup
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        lazy.BUILDING.append(cls)
+        # One class's fields are collected at a time (a class body finishes before its metaclass
+        # runs), so this also forgets a class whose construction raised.
+        lazy.BUILDING[:] = [cls]
         super().__init_subclass__(**kwargs)
 
     @classmethod
@@ -103,6 +106,8 @@ class DocumentCore(BaseModel):
             if not name.startswith("_db_")
         }
         cls._db_private_ = private or None
+        # Stored keys outside the model are not decoded: extra="allow" models load none.
+        cls._db_extra_allowed_ = cls.model_config.get("extra") == "allow"
         config = cls.model_config
         cls._db_fast_set_ = not config.get("validate_assignment") and not config.get("frozen")
 
@@ -187,6 +192,7 @@ class DocumentCore(BaseModel):
         cls._db_model_plan()
         fields_set = cls._db_fields_set_
         private = cls._db_private_
+        extra_allowed = cls._db_extra_allowed_
         new = _object_new
         setattr_ = _object_setattr
         set_dict = lazy.set_real_dict
@@ -198,7 +204,7 @@ class DocumentCore(BaseModel):
             set_dict(doc, values)
             dicts.append(values)
             setattr_(doc, "__pydantic_fields_set__", set(fields_set))
-            setattr_(doc, "__pydantic_extra__", None)
+            setattr_(doc, "__pydantic_extra__", {} if extra_allowed else None)
             setattr_(doc, "__pydantic_private__", None if private is None else dict(private))
             setattr_(doc, "_db_src", source)
             setattr_(doc, "_db_row", row)

@@ -22,10 +22,14 @@ if TYPE_CHECKING:
 # The real instance-dict accessor; Document overrides the ``__dict__`` attribute itself.
 _REAL_DICT = BaseModel.__dict__["__dict__"]
 
+if TYPE_CHECKING:
 
-def real_dict(instance: Any) -> dict[str, Any]:
-    """Return the instance dict itself (no materialisation)."""
-    return _REAL_DICT.__get__(instance)  # type: ignore[no-any-return]
+    def real_dict(instance: Any) -> dict[str, Any]:
+        """Return the instance dict itself (no materialisation)."""
+
+else:
+    # The bound slot getter itself: this runs on every dump, so no Python frame around it.
+    real_dict = _REAL_DICT.__get__
 
 
 set_real_dict = _REAL_DICT.__set__
@@ -162,7 +166,7 @@ class FieldDescriptor:
         if instance is None:
             # While pydantic builds a subclass it probes class attributes for defaults and
             # shadowing: a field expression must not look like either.
-            if owner is None or "__pydantic_fields__" not in owner.__dict__ or building():
+            if owner is None or "__pydantic_fields__" not in owner.__dict__ or building(owner):
                 raise AttributeError(self.name)
             return self.expression
         try:
@@ -188,11 +192,11 @@ class FieldDescriptor:
 BUILDING: list[type] = []
 
 
-def building() -> bool:
-    """Tell whether pydantic is collecting the fields of a document class right now."""
+def building(owner: type) -> bool:
+    """Tell whether pydantic is collecting the fields of a subclass of ``owner`` right now."""
     while BUILDING and "__pydantic_fields__" in BUILDING[-1].__dict__:
         BUILDING.pop()
-    return bool(BUILDING)
+    return bool(BUILDING) and owner in BUILDING[-1].__mro__
 
 
 # Slot descriptors of ``Document`` (set by documents.py once the class exists).

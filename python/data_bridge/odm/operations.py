@@ -103,11 +103,22 @@ def insert_many(
     result = yield Call(
         cls._db_collection(), "insert_many", encoded, ordered=ordered, session=session
     )
-    for doc, values, new_id in zip(documents, encoded, result.inserted_ids, strict=True):
+    # Once per document, so kept to dict stores: the id, and the written dict as saved state.
+    id_plan = cls._db_model_plan().fields["id"]
+    save_previous = cls.get_settings().state_management_save_previous
+    setattr_ = object.__setattr__
+    real_dict = lazy.real_dict
+    new_ids = result.inserted_ids
+    ids = lazy.decode_column(id_plan, new_ids) if None not in new_ids else new_ids
+    for doc, values, new_id, doc_id in zip(documents, encoded, new_ids, ids, strict=True):
         if "_id" not in values:
             values["_id"] = new_id
-            doc._db_set_id(new_id)
-        doc._db_record_saved(values, full=True)
+            real_dict(doc)["id"] = doc_id
+            doc.__pydantic_fields_set__.add("id")
+        if save_previous:
+            setattr_(doc, "_db_prev", values)
+        setattr_(doc, "_db_src", None)
+        setattr_(doc, "_db_saved", values)
     return result
 
 

@@ -274,5 +274,5 @@ class FindOne(FindOneCore[M]):
         return await run_async(self._plan_replace_one(document, session, bulk_writer))
 
     async def count(self) -> int:
-        """1 when a document matches, else 0."""
-        return await run_async(self._plan_count(1))
+        """Return how many documents match the filter (as Beanie's FindOne.count)."""
+        return await run_async(self._plan_count())

@@ -137,5 +137,5 @@ class SyncFindOne(queries.FindOne[M]):
         return run_sync(self._plan_replace_one(document, session, bulk_writer))
 
     def count(self) -> int:  # type: ignore[override]
-        """1 when a document matches, else 0."""
-        return run_sync(self._plan_count(1))
+        """Return how many documents match the filter (as Beanie's FindOne.count)."""
+        return run_sync(self._plan_count())
