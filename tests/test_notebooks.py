@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -24,6 +25,7 @@ KERNEL_NAME = "data-bridge-test-venv"
 # Small enough for a loaded 2-core machine; the notebooks default to human sizes.
 ROWS_UNDER_TEST = "3000"
 CELL_TIMEOUT_S = 120
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def test_the_notebooks_exist() -> None:
@@ -84,7 +86,7 @@ def test_notebook_runs_top_to_bottom(
     try:
         client.execute(env=kernel_env)
     except nbclient.exceptions.CellExecutionError as error:
-        pytest.fail(f"{path.name} failed:\n{error}", pytrace=False)
+        pytest.fail(f"{path.name} failed:\n{_ANSI.sub('', str(error))}", pytrace=False)
 
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert code_cells

@@ -47,6 +47,16 @@ from data_bridge.analytics import (  # noqa: E402
 __all__ += ["connect", "connect_async", "describe", "options", "write", "write_async"]
 # --- end analytics exports ---
 
+# --- observability exports ---
+from data_bridge.observability import (  # noqa: E402
+    disable_query_logging,
+    enable_query_logging,
+    slow_operations,
+)
+
+__all__ += ["disable_query_logging", "enable_query_logging", "slow_operations"]
+# --- end observability exports ---
+
 # --- ODM exports ---
 from data_bridge.odm.bulk import BulkWriter  # noqa: E402
 from data_bridge.odm.documents import Document, MergeStrategy  # noqa: E402

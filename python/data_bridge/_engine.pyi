@@ -730,7 +730,11 @@ class Collection:
         comment: Any | None = None,
         session: Session | None = None,
     ) -> Awaitable[InsertOneResult]:
-        """Insert a document (an ObjectId `_id` is generated when absent)."""
+        """Insert a document; an ObjectId `_id` is generated when absent and returned (the
+        caller's mapping is not modified, unlike pymongo). Keys starting with `$` or holding
+        NUL raise InvalidInput naming the path; a unique index violation raises
+        DuplicateKeyError (`.key_pattern`, `.key_value`).
+        """
 
     def insert_one_sync(
         self,
@@ -749,7 +753,9 @@ class Collection:
         comment: Any | None = None,
         session: Session | None = None,
     ) -> Awaitable[InsertManyResult]:
-        """Insert documents, split into as many server batches as the size limits require."""
+        """Insert documents, split into as many commands as the server limits need
+        (maxWriteBatchSize, 16 MiB per command). Failures raise BulkWriteError with
+        `.write_errors` (request index, code, keyValue...) and what was inserted."""
 
     def insert_many_sync(
         self,

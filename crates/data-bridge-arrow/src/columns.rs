@@ -9,8 +9,7 @@ use std::sync::Arc;
 
 use arrow_array::types::{Float64Type, Int32Type, Int64Type, TimestampMillisecondType, UInt32Type};
 use arrow_array::{
-    ArrayRef, BinaryArray, BooleanArray, FixedSizeBinaryArray, ListArray, NullArray,
-    PrimitiveArray, StringArray, StructArray,
+    ArrayRef, BooleanArray, FixedSizeBinaryArray, ListArray, NullArray, PrimitiveArray, StructArray,
 };
 use arrow_buffer::{BooleanBufferBuilder, Buffer, NullBufferBuilder, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, FieldRef, Fields};
@@ -19,6 +18,7 @@ use crate::decode::OnMismatch;
 use crate::error::CodecError;
 use crate::raw::{self, Elements};
 use crate::types::{Leaf, Shape};
+use crate::varbuf::VarBuf;
 use crate::MAX_NESTING_DEPTH;
 
 /// Per-chunk decoding state shared by all builders.
@@ -29,63 +29,6 @@ pub(crate) struct Ctx {
     /// column's buffer once when the array is built; a chunk that fails there is decoded again
     /// with this on, to name the row and path of the bad string.
     pub validate_utf8: bool,
-}
-
-/// Offsets + bytes of a variable-length column (Arrow's 32-bit layout).
-struct VarBuf {
-    offsets: Vec<i32>,
-    data: Vec<u8>,
-}
-
-impl VarBuf {
-    fn new(rows: usize) -> Self {
-        let mut offsets = Vec::with_capacity(rows + 1);
-        offsets.push(0);
-        // A guess that spares most regrowth copies for short strings (names, emails, codes).
-        Self {
-            offsets,
-            data: Vec::with_capacity(rows * 16),
-        }
-    }
-
-    #[inline]
-    fn push(&mut self, bytes: &[u8]) -> Result<(), CodecError> {
-        self.data.extend_from_slice(bytes);
-        self.close()
-    }
-
-    #[inline]
-    fn close(&mut self) -> Result<(), CodecError> {
-        let end = i32::try_from(self.data.len()).map_err(|_| CodecError::CapacityExceeded {
-            row: None,
-            path: String::new(),
-        })?;
-        self.offsets.push(end);
-        Ok(())
-    }
-
-    #[inline]
-    fn push_empty(&mut self) {
-        let last = self.offsets.last().copied().unwrap_or(0);
-        self.offsets.push(last);
-    }
-
-    fn parts(self) -> (OffsetBuffer<i32>, Buffer) {
-        (
-            OffsetBuffer::new(ScalarBuffer::from(self.offsets)),
-            Buffer::from_vec(self.data),
-        )
-    }
-
-    fn strings(self, nulls: Option<arrow_buffer::NullBuffer>) -> Result<StringArray, CodecError> {
-        let (offsets, data) = self.parts();
-        Ok(StringArray::try_new(offsets, data, nulls)?)
-    }
-
-    fn binaries(self, nulls: Option<arrow_buffer::NullBuffer>) -> Result<BinaryArray, CodecError> {
-        let (offsets, data) = self.parts();
-        Ok(BinaryArray::try_new(offsets, data, nulls)?)
-    }
 }
 
 /// One column being built.
@@ -602,7 +545,7 @@ impl Column {
             }
             Self::Any(v, n, depth_left) => {
                 raw::validate_value(kind, value, *depth_left)?;
-                push_any(v, kind, value)?;
+                v.push_any(kind, value)?;
                 n.append_non_null();
             }
             Self::Struct(_) | Self::List(_) => return Ok(false),
@@ -774,19 +717,4 @@ fn found_alias(kind: u8, value: &[u8]) -> String {
         }
     }
     raw::type_alias(kind).to_owned()
-}
-
-/// Writes `{"v": value}` as one BSON document into the column.
-fn push_any(v: &mut VarBuf, kind: u8, value: &[u8]) -> Result<(), CodecError> {
-    let total = 4 + 1 + 2 + value.len() + 1;
-    let declared = i32::try_from(total).map_err(|_| CodecError::CapacityExceeded {
-        row: None,
-        path: String::new(),
-    })?;
-    v.data.extend_from_slice(&declared.to_le_bytes());
-    v.data.push(kind);
-    v.data.extend_from_slice(b"v\0");
-    v.data.extend_from_slice(value);
-    v.data.push(0);
-    v.close()
 }

@@ -84,6 +84,7 @@ mod infer;
 mod raw;
 mod spec;
 mod types;
+mod varbuf;
 
 pub use decode::{decode_documents, split_documents, DecodeOptions, Decoded, OnMismatch};
 pub use encode::{encode_batch, EncodeOptions, EncodedDocuments};

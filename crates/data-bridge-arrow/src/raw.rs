@@ -345,3 +345,82 @@ impl CodecError {
         self.under(&String::from_utf8_lossy(key))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(body: &[u8]) -> Vec<u8> {
+        let mut bytes = ((body.len() + 5) as i32).to_le_bytes().to_vec();
+        bytes.extend_from_slice(body);
+        bytes.push(0);
+        bytes
+    }
+
+    fn walk(bytes: &[u8]) -> Result<Vec<(u8, Vec<u8>, Vec<u8>)>, CodecError> {
+        let mut elements = Elements::of_document(bytes)?;
+        let mut out = Vec::new();
+        while let Some(e) = elements.next_element()? {
+            out.push((e.kind, e.key.to_vec(), e.value.to_vec()));
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn walks_fixed_and_variable_sized_values() {
+        let mut body = vec![
+            INT32, b'a', 0, 1, 0, 0, 0, STRING, b'b', 0, 3, 0, 0, 0, b'h', b'i', 0,
+        ];
+        body.extend_from_slice(&[REGEX, b'r', 0, b'x', 0, b'i', 0, MIN_KEY, b'm', 0]);
+        let elements = walk(&doc(&body)).unwrap();
+        assert_eq!(elements.len(), 4);
+        assert_eq!(string_bytes(&elements[1].2), b"hi");
+        assert_eq!(elements[2].2, b"x\0i\0");
+        assert!(elements[3].2.is_empty());
+    }
+
+    #[test]
+    fn every_truncation_is_an_error() {
+        let body = [
+            STRING, b'b', 0, 3, 0, 0, 0, b'h', b'i', 0, DOUBLE, b'd', 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        ];
+        let full = doc(&body);
+        for cut in 0..body.len() {
+            // A well-framed document whose last element is cut short, unless the cut falls
+            // between elements (0 or 10 bytes in).
+            let whole_elements = cut == 0 || cut == 10;
+            assert_eq!(
+                walk(&doc(&body[..cut])).is_ok(),
+                whole_elements,
+                "cut {cut}"
+            );
+        }
+        assert!(walk(&full[..full.len() - 1]).is_err());
+    }
+
+    #[test]
+    fn string_frames_are_checked() {
+        // Length 0 (no room for the NUL), a missing NUL, a length past the end.
+        for value in [[0u8, 0, 0, 0, 0], [2, 0, 0, 0, b'x'], [9, 0, 0, 0, 0]] {
+            let mut body = vec![STRING, b's', 0];
+            body.extend_from_slice(&value);
+            assert!(walk(&doc(&body)).is_err(), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn old_binary_loses_its_inner_length_and_checks_it() {
+        let value = [6, 0, 0, 0, 2, 2, 0, 0, 0, 7, 7];
+        assert_eq!(binary_parts(&value).unwrap(), (2, &[7u8, 7][..]));
+        let bad = [6, 0, 0, 0, 2, 9, 0, 0, 0, 7, 7];
+        assert!(binary_parts(&bad).is_err());
+    }
+
+    #[test]
+    fn unknown_types_and_bad_keys_are_errors() {
+        assert!(walk(&doc(&[0x42, b'k', 0])).is_err());
+        assert!(walk(&doc(&[INT32, b'k'])).is_err());
+        assert!(check_key(b"caf\xc3\xa9").is_ok());
+        assert!(check_key(b"\xff").is_err());
+    }
+}

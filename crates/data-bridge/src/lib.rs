@@ -6,6 +6,7 @@
 mod client;
 mod codec;
 mod collection;
+mod collection_ops;
 mod convert;
 mod error;
 mod execute;

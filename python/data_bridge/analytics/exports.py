@@ -29,6 +29,7 @@ from data_bridge.analytics.optional import require
 from data_bridge.analytics.schemas import subset_schema
 from data_bridge.analytics.source import Projection, ReadSpec
 from data_bridge.analytics.stream import BatchStream
+from data_bridge.observability.explain import AsyncExplain, SyncExplain
 
 Partitions = int | Sequence[parts_mod.Bound] | None
 
@@ -121,7 +122,7 @@ def _request(
     )
 
 
-class SyncArrowExports(ExportsBase):
+class SyncArrowExports(ExportsBase, SyncExplain):
     """Blocking analytics methods (``data_bridge.connect``, ``data_bridge.sync`` models)."""
 
     def to_arrow(
@@ -254,7 +255,7 @@ class SyncArrowExports(ExportsBase):
         return schema_report_sync(self._read_spec(), sample_size)
 
 
-class ArrowExports(ExportsBase):
+class ArrowExports(ExportsBase, AsyncExplain):
     """Awaitable analytics methods (``data_bridge.Document`` queries, ``connect_async``)."""
 
     async def to_arrow(

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from data_bridge import _engine
+from data_bridge.observability import querylog as _querylog
 
 OnMismatch = Literal["error", "null"]
 Projection = Literal["client", "server"]
@@ -113,6 +114,10 @@ class ReadSpec:
 
     def read_sync(self) -> _engine.Table:
         """Run the read, blocking (GIL released), and return every row in one ``Table``."""
+        if _querylog.enabled:  # query logging: the one check paid when it is off
+            from data_bridge.observability import runner
+
+            return runner.read_sync(self)  # type: ignore[no-any-return]
         table: _engine.Table
         if self.pipeline is not None:
             table = self.collection.aggregate_sync(list(self.pipeline), **self.engine_kwargs())
@@ -122,6 +127,10 @@ class ReadSpec:
 
     async def read_async(self) -> _engine.Table:
         """Run the read on the running event loop and return every row in one ``Table``."""
+        if _querylog.enabled:  # query logging: the one check paid when it is off
+            from data_bridge.observability import runner
+
+            return await runner.read_async(self)  # type: ignore[no-any-return]
         table: _engine.Table
         if self.pipeline is not None:
             table = await self.collection.aggregate(list(self.pipeline), **self.engine_kwargs())

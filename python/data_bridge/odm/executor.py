@@ -22,6 +22,8 @@ import inspect
 from collections.abc import Callable, Generator
 from typing import Any, TypeVar
 
+from data_bridge.observability import querylog as _querylog
+
 T = TypeVar("T")
 
 
@@ -91,6 +93,10 @@ async def _await(awaitable: Any) -> Any:
 
 async def run_async(plan: Plan[T]) -> T:
     """Drive ``plan`` on the running event loop."""
+    if _querylog.enabled:  # query logging: the one check paid when it is off
+        from data_bridge.observability import runner
+
+        return await runner.run_async(plan)
     try:
         step = next(plan)
         while True:
@@ -109,6 +115,10 @@ async def run_async(plan: Plan[T]) -> T:
 
 def run_sync(plan: Plan[T]) -> T:
     """Drive ``plan`` in the calling thread (engine calls block with the GIL released)."""
+    if _querylog.enabled:  # query logging: the one check paid when it is off
+        from data_bridge.observability import runner
+
+        return runner.run_sync(plan)
     try:
         step = next(plan)
         while True:

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Generator, Mapping
 from typing import Any, TypeVar
 
 from data_bridge.analytics.models import AggregationArrow, FindManyArrow
+from data_bridge.observability.explain import FindOneExplain
 from data_bridge.odm.executor import run_async
 from data_bridge.odm.query_core import (
     AggregationQueryCore,
@@ -196,7 +197,7 @@ class FindMany(FindManyCore[M], FindManyArrow):
         )
 
 
-class FindOne(FindOneCore[M]):
+class FindOne(FindOneCore[M], FindOneExplain):
     """A find of one document; await it for the document or None.
 
     Example:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from data_bridge.analytics.models import SyncAggregationArrow, SyncFindManyArrow
+from data_bridge.observability.explain import SyncFindOneExplain
 from data_bridge.odm import queries
 from data_bridge.odm.executor import run_sync
 from data_bridge.odm.results import from_table
@@ -122,7 +123,7 @@ class SyncFindMany(SyncFindManyArrow, queries.FindMany[M]):  # type: ignore[misc
         return run_sync(self._plan_accumulate("$min", field))
 
 
-class SyncFindOne(queries.FindOne[M]):
+class SyncFindOne(SyncFindOneExplain, queries.FindOne[M]):  # type: ignore[misc]
     """Blocking find of one document: ``.run()`` returns it or None."""
 
     _update_one_cls = SyncUpdateOne
