@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import multiprocessing
 import random
 import struct
 import uuid
+import warnings
 
 import bson
 import data_bridge
@@ -264,3 +266,28 @@ def test_empty_input_gives_an_empty_table() -> None:
     assert table.num_rows == 0
     assert pa.table(table).schema.names == ["a"]
     assert data_bridge.arrow_to_bson(pa.table({"a": pa.array([], pa.int32())})) == b""
+
+
+def _decode_in_child(data: bytes, done: multiprocessing.queues.Queue[list[int]]) -> None:
+    done.put(pa.table(data_bridge.bson_to_arrow(data)).column("i").to_pylist())
+
+
+def test_decoding_works_in_a_forked_child_after_the_parent_decoded() -> None:
+    # The parent's worker threads do not exist in a forked child: the codec must build its own
+    # pool there instead of queueing work for threads that will never run it.
+    data = b"".join(bson.encode({"i": i}) for i in range(100_000))
+    assert data_bridge.bson_to_arrow(data).num_batches >= 2
+    context = multiprocessing.get_context("fork")
+    done = context.Queue()
+    with warnings.catch_warnings():
+        # Python >= 3.12 warns about fork() in a threaded process; forking is the point here.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        child = context.Process(target=_decode_in_child, args=(data, done))
+        child.start()
+    # A generous bound that only a deadlock reaches; it is not a performance assertion.
+    child.join(timeout=120)
+    if child.is_alive():
+        child.kill()
+        pytest.fail("decoding in a forked child hung")
+    assert child.exitcode == 0
+    assert done.get(timeout=10) == list(range(100_000))

@@ -83,32 +83,52 @@ from data_bridge.odm.fields import (  # noqa: E402
     SortDirection,
 )
 from data_bridge.odm.init import init, init_beanie  # noqa: E402
+from data_bridge.odm.links import BackLink, DeleteRules, Link, WriteRules  # noqa: E402
+from data_bridge.odm.migrations import free_fall_migration, iterative_migration  # noqa: E402
 from data_bridge.odm.results import UpdateResponse  # noqa: E402
+from data_bridge.odm.soft_delete import DocumentWithSoftDelete  # noqa: E402
+from data_bridge.odm.timeseries import Granularity, TimeSeriesConfig  # noqa: E402
+from data_bridge.odm.transactions import current_session, transaction  # noqa: E402
+from data_bridge.odm.union import UnionDoc  # noqa: E402
+from data_bridge.odm.views import View  # noqa: E402
 
 __all__ += [
     "After",
+    "BackLink",
     "BeanieObjectId",
     "Before",
     "BsonBinary",
     "BulkWriter",
     "DecimalAnnotation",
     "Delete",
+    "DeleteRules",
     "Document",
+    "DocumentWithSoftDelete",
     "ExpressionField",
+    "Granularity",
     "Indexed",
     "Insert",
+    "Link",
     "MergeStrategy",
     "PydanticObjectId",
     "Replace",
     "Save",
     "SaveChanges",
     "SortDirection",
+    "TimeSeriesConfig",
+    "UnionDoc",
     "Update",
     "UpdateResponse",
     "ValidateOnSave",
+    "View",
+    "WriteRules",
     "after_event",
     "before_event",
+    "current_session",
+    "free_fall_migration",
     "init",
     "init_beanie",
+    "iterative_migration",
+    "transaction",
 ]
 # --- end ODM exports ---

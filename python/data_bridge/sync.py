@@ -16,8 +16,10 @@ Example:
 
 """
 
+from data_bridge.odm import union as _union
 from data_bridge.odm.bulk import SyncBulkWriter as BulkWriter
 from data_bridge.odm.init import init_sync as init
+from data_bridge.odm.soft_delete import SyncDocumentWithSoftDelete as DocumentWithSoftDelete
 from data_bridge.odm.sync_documents import Document, MergeStrategy
 from data_bridge.odm.sync_queries import (
     SyncAggregationQuery,
@@ -28,12 +30,29 @@ from data_bridge.odm.sync_queries import (
     SyncUpdateMany,
     SyncUpdateOne,
 )
+from data_bridge.odm.views import SyncView as View
+
+
+class UnionDoc(_union.UnionDoc):
+    """A union collection whose finds are blocking (see ``data_bridge.UnionDoc``).
+
+    Example:
+        >>> class Pets(UnionDoc):
+        ...     class Settings:
+        ...         name = "pets"
+        >>> Pets.find_all().to_list()  # doctest: +SKIP
+
+    """
+
+    _find_many_cls = SyncFindMany
+
 
 init_beanie = init
 
 __all__ = [
     "BulkWriter",
     "Document",
+    "DocumentWithSoftDelete",
     "MergeStrategy",
     "SyncAggregationQuery",
     "SyncDeleteMany",
@@ -42,6 +61,8 @@ __all__ = [
     "SyncFindOne",
     "SyncUpdateMany",
     "SyncUpdateOne",
+    "UnionDoc",
+    "View",
     "init",
     "init_beanie",
 ]

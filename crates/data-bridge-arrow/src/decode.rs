@@ -111,7 +111,7 @@ pub fn decode_documents(
     // Reject an unusable schema once, even when there is nothing to decode.
     StructColumn::new(schema.fields(), 0, 0)?;
     let threads = if opts.parallel {
-        rayon::current_num_threads().max(1)
+        crate::pool::threads().max(1)
     } else {
         1
     };
@@ -122,7 +122,7 @@ pub fn decode_documents(
     let decode =
         |(index, part): (usize, &[&RawDocument])| decode_chunk(part, index * chunk, schema, opts);
     let results: Vec<Result<(RecordBatch, u64), CodecError>> = if opts.parallel {
-        docs.par_chunks(chunk).enumerate().map(decode).collect()
+        crate::pool::install(|| docs.par_chunks(chunk).enumerate().map(decode).collect())
     } else {
         docs.chunks(chunk).enumerate().map(decode).collect()
     };

@@ -85,22 +85,24 @@ pub fn encode_batch(
         1,
     )?;
     let rows = batch.num_rows();
-    let threads = rayon::current_num_threads().max(1);
+    let threads = crate::pool::threads().max(1);
     let chunk = rows.div_ceil(threads * 4).max(1024);
     let starts: Vec<usize> = (0..rows).step_by(chunk).collect();
-    let parts: Vec<Result<Part, CodecError>> = starts
-        .par_iter()
-        .map(|&start| {
-            let end = (start + chunk).min(rows);
-            let mut out = Vec::with_capacity((end - start) * 64);
-            let mut ends = Vec::with_capacity(end - start);
-            for row in start..end {
-                root.write(row, &mut out, opts).map_err(|e| e.at_row(row))?;
-                ends.push(out.len());
-            }
-            Ok((out, ends))
-        })
-        .collect();
+    let parts: Vec<Result<Part, CodecError>> = crate::pool::install(|| {
+        starts
+            .par_iter()
+            .map(|&start| {
+                let end = (start + chunk).min(rows);
+                let mut out = Vec::with_capacity((end - start) * 64);
+                let mut ends = Vec::with_capacity(end - start);
+                for row in start..end {
+                    root.write(row, &mut out, opts).map_err(|e| e.at_row(row))?;
+                    ends.push(out.len());
+                }
+                Ok((out, ends))
+            })
+            .collect()
+    });
     let mut encoded = EncodedDocuments {
         bytes: Vec::new(),
         offsets: Vec::with_capacity(rows + 1),

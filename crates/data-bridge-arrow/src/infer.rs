@@ -87,19 +87,21 @@ pub fn infer_schema(
 ) -> Result<InferredSchema, CodecError> {
     let sample = &docs[..opts.sample_size.unwrap_or(docs.len()).min(docs.len())];
     const CHUNK: usize = 4096;
-    let partials: Vec<Result<DocStats, CodecError>> = sample
-        .par_chunks(CHUNK)
-        .enumerate()
-        .map(|(index, part)| {
-            let mut stats = DocStats::default();
-            for (i, doc) in part.iter().enumerate() {
-                stats
-                    .observe(doc.as_bytes(), 1)
-                    .map_err(|e| e.at_row(index * CHUNK + i))?;
-            }
-            Ok(stats)
-        })
-        .collect();
+    let partials: Vec<Result<DocStats, CodecError>> = crate::pool::install(|| {
+        sample
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(index, part)| {
+                let mut stats = DocStats::default();
+                for (i, doc) in part.iter().enumerate() {
+                    stats
+                        .observe(doc.as_bytes(), 1)
+                        .map_err(|e| e.at_row(index * CHUNK + i))?;
+                }
+                Ok(stats)
+            })
+            .collect()
+    });
     let mut root = DocStats::default();
     for partial in partials {
         root.merge(partial?);

@@ -81,6 +81,7 @@ mod encode;
 mod error;
 pub mod extension;
 mod infer;
+mod pool;
 mod raw;
 mod spec;
 mod types;

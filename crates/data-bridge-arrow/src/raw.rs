@@ -357,7 +357,10 @@ mod tests {
         bytes
     }
 
-    fn walk(bytes: &[u8]) -> Result<Vec<(u8, Vec<u8>, Vec<u8>)>, CodecError> {
+    /// (type, key, value) of each element.
+    type Owned = (u8, Vec<u8>, Vec<u8>);
+
+    fn walk(bytes: &[u8]) -> Result<Vec<Owned>, CodecError> {
         let mut elements = Elements::of_document(bytes)?;
         let mut out = Vec::new();
         while let Some(e) = elements.next_element()? {

@@ -10,8 +10,9 @@ and sets ``func`` (called with the parsed namespace, returning the exit status):
         parser.add_argument("--path")
         parser.set_defaults(func=lambda args: 0)
 
-Built in: ``health``, ``index list``, ``index suggest`` (this package's ``index`` and
-``health`` modules register them when the CLI starts).
+Built in: ``health``, ``index list``, ``index suggest``, ``migrate``, ``new-migration``,
+``schema show``, ``schema diff`` (this package's modules of those names register them when the
+CLI starts).
 
 Example:
     >>> main(["--help"])  # doctest: +SKIP
@@ -31,7 +32,12 @@ Configure = Callable[[argparse.ArgumentParser], None]
 # name -> (help, configure). Dotted names ("index suggest") nest under a group ("index").
 _COMMANDS: dict[str, tuple[str, Configure]] = {}
 # Modules that register the built-in commands; others register by importing this package.
-BUILTIN_MODULES = ("data_bridge.cli.health", "data_bridge.cli.index")
+BUILTIN_MODULES = (
+    "data_bridge.cli.health",
+    "data_bridge.cli.index",
+    "data_bridge.cli.migrate",
+    "data_bridge.cli.schema",
+)
 
 
 def command(name: str, *, help: str) -> Callable[[Configure], Configure]:

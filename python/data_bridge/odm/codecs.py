@@ -296,9 +296,15 @@ def model_plan(model: type[BaseModel]) -> ModelPlan:
         elif convert is _copy_list:
             column = _list_column
         elif convert is not None:
-            # Values decoded as "any" may hold nested containers shared with the raw column
-            # (the saved state): copy them before pydantic sees them.
-            column = _column_converter(_annotated(info), structured, spec == "any")
+            from data_bridge.odm.links import link_converters
+
+            fast = None if constrained else link_converters(info.annotation)
+            if fast is not None:
+                convert, column = fast
+            else:
+                # Values decoded as "any" may hold nested containers shared with the raw column
+                # (the saved state): copy them before pydantic sees them.
+                column = _column_converter(_annotated(info), structured, spec == "any")
         fields[name] = FieldPlan(
             name,
             key,

@@ -14,7 +14,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from data_bridge.errors import CollectionWasNotInitialized
-from data_bridge.odm import lazy
+from data_bridge.odm import inheritance, lazy, links
 from data_bridge.odm.codecs import FieldPlan, ModelPlan, embedded_model, forget_plan, model_plan
 from data_bridge.odm.encoder import encode
 from data_bridge.odm.events import Registry, collect_actions
@@ -85,6 +85,8 @@ class DocumentCore(BaseModel):
         cls._db_actions_ = None
         cls._db_binding_ = None
         cls._db_list_adapter_ = None
+        inheritance.forget(cls)
+        links.forget(cls)
         if cls.__pydantic_complete__:
             cls._db_setup()
 
@@ -96,7 +98,8 @@ class DocumentCore(BaseModel):
         cls._db_plan_ = plan
         for name, field_plan in plan.fields.items():
             info = cls.__pydantic_fields__[name]
-            expression = ExpressionField(field_plan.key, embedded_model(info.annotation))
+            nested = embedded_model(info.annotation) or links.ref_model_of(info.annotation)
+            expression = ExpressionField(field_plan.key, nested)
             type.__setattr__(cls, name, FieldDescriptor(field_plan, expression))
         cls._db_fields_set_ = frozenset(plan.fields)
         cls._db_nfields_ = len(plan.fields)
@@ -142,7 +145,7 @@ class DocumentCore(BaseModel):
         if settings is None:
             settings = parse_settings(cls)
             if settings.name is None:
-                settings.name = cls.__name__
+                settings.name = inheritance.collection_name(cls) or cls.__name__
             cls._db_settings_ = settings
         return settings
 
@@ -161,6 +164,12 @@ class DocumentCore(BaseModel):
     def _db_binding(cls) -> Binding:
         binding = vars(cls).get("_db_binding_")
         if binding is None:
+            # A subclass in a hierarchy shares its root's (or union's) collection.
+            parent = inheritance.root_of(cls) or inheritance.union_of(cls)
+            if parent is not None and parent is not cls:
+                binding = vars(parent).get("_db_binding_")
+                if binding is not None:
+                    return binding  # type: ignore[no-any-return]
             raise CollectionWasNotInitialized(
                 f"{cls.__name__} is not initialised: call data_bridge.init(...) with it in "
                 "document_models first"
@@ -254,10 +263,17 @@ class DocumentCore(BaseModel):
         if doc.get("_id", MISSING) is None:
             del doc["_id"]
         encoders = settings.bson_encoders
-        if encoders or not cls._db_model_plan().native:
+        native = cls._db_model_plan().native
+        if encoders or not native:
             doc = encode(doc, encoders)
+        if not native:
+            for key in links.back_link_keys(cls):
+                doc.pop(key, None)
         if settings.use_revision:
             doc["revision_id"] = self.revision_id
+        class_id = inheritance.class_id_of(cls)
+        if class_id is not None:
+            doc[settings.class_id] = class_id
         return doc
 
     @classmethod
@@ -275,11 +291,20 @@ class DocumentCore(BaseModel):
             if doc.get("_id", MISSING) is None:
                 del doc["_id"]
         encoders = settings.bson_encoders
-        if encoders or not cls._db_model_plan().native:
+        native = cls._db_model_plan().native
+        if encoders or not native:
             encoded = [encode(doc, encoders) for doc in encoded]
+        back_links = [] if native else links.back_link_keys(cls)
+        for key in back_links:
+            for doc in encoded:
+                doc.pop(key, None)
         if settings.use_revision:
             for doc, document in zip(encoded, documents, strict=True):
                 doc["revision_id"] = document.revision_id
+        class_id = inheritance.class_id_of(cls)
+        if class_id is not None:
+            for doc in encoded:
+                doc[settings.class_id] = class_id
         return encoded
 
     @classmethod
@@ -310,6 +335,10 @@ class DocumentCore(BaseModel):
     def _db_encode_field(self, plan: FieldPlan, value: Any) -> Any:
         if value is None or (plan.native and type(value) in _SCALARS):
             return value
+        if not plan.native:
+            stored = links.as_stored(value)
+            if stored is not MISSING:
+                return stored
         if isinstance(value, BaseModel):
             value = value.model_dump(by_alias=True)
         return self._db_encode_value(value)

@@ -23,7 +23,7 @@ from typing import Any, ClassVar, TypeVar
 from typing_extensions import Self
 
 from data_bridge.analytics.models import ArrowDocument
-from data_bridge.odm import indexes, operations
+from data_bridge.odm import indexes, links, operations
 from data_bridge.odm.bulk import BulkWriter, BulkWriterCore
 from data_bridge.odm.core import DocumentCore
 from data_bridge.odm.events import SkipActions
@@ -74,7 +74,11 @@ class Document(DocumentCore, ArrowDocument):
             >>> await User(name="Ada").insert()  # doctest: +SKIP
 
         """
-        return await run_async(operations.insert(self, session, skip_actions))
+        return await run_async(
+            links.with_write_rule(
+                self, link_rule, session, operations.insert(self, session, skip_actions)
+            )
+        )
 
     async def create(self, session: Any = None) -> Self:
         """Alias of :meth:`insert`."""
@@ -95,7 +99,14 @@ class Document(DocumentCore, ArrowDocument):
             >>> await user.save()  # doctest: +SKIP
 
         """
-        return await run_async(operations.save(self, session, ignore_revision, skip_actions))
+        return await run_async(
+            links.with_write_rule(
+                self,
+                link_rule,
+                session,
+                operations.save(self, session, ignore_revision, skip_actions),
+            )
+        )
 
     async def save_changes(
         self,
@@ -130,7 +141,12 @@ class Document(DocumentCore, ArrowDocument):
 
         """
         return await run_async(
-            operations.replace(self, session, ignore_revision, bulk_writer, skip_actions)
+            links.with_write_rule(
+                self,
+                link_rule,
+                session,
+                operations.replace(self, session, ignore_revision, bulk_writer, skip_actions),
+            )
         )
 
     async def update(
@@ -221,7 +237,14 @@ class Document(DocumentCore, ArrowDocument):
             >>> await user.delete()  # doctest: +SKIP
 
         """
-        return await run_async(operations.delete(self, session, bulk_writer, skip_actions))
+        return await run_async(
+            links.with_delete_rule(
+                self,
+                link_rule,
+                session,
+                operations.delete(self, session, bulk_writer, skip_actions),
+            )
+        )
 
     async def sync(self, merge_strategy: MergeStrategy = MergeStrategy.remote) -> None:
         """Reload from MongoDB; ``local`` keeps fields changed locally.
@@ -231,6 +254,36 @@ class Document(DocumentCore, ArrowDocument):
 
         """
         await run_async(operations.sync(self, merge_strategy.value, None))
+
+    async def fetch_link(self, field: Any) -> None:
+        """Replace the link(s) in ``field`` by the linked document(s) (one query).
+
+        Example:
+            >>> await car.fetch_link(Car.door)  # doctest: +SKIP
+            >>> car.door.height  # doctest: +SKIP
+            2
+
+        """
+        await run_async(links.fetch_document_links(self, [str(field)], 1))
+
+    async def fetch_all_links(self) -> None:
+        """Fetch every link field (and back link) of this document, one level deep.
+
+        Example:
+            >>> await car.fetch_all_links()  # doctest: +SKIP
+
+        """
+        await run_async(links.fetch_document_links(self, None, 1))
+
+    def to_ref(self) -> Any:
+        """Return the DBRef a link to this document stores.
+
+        Example:
+            >>> door.to_ref()  # doctest: +SKIP
+            DBRef('Door', ObjectId('...'))
+
+        """
+        return links.to_ref(self)
 
     # ------------------------------------------------------------------ class-level reads
 
@@ -255,7 +308,14 @@ class Document(DocumentCore, ArrowDocument):
         plan = cls._db_model_plan().fields["id"]
         if plan.convert is not None and document_id is not None:
             document_id = plan.convert(document_id)
-        return await cls.find_one({"_id": document_id}, session=session)
+        return await cls.find_one(
+            {"_id": document_id},
+            session=session,
+            fetch_links=fetch_links,
+            with_children=with_children,
+            nesting_depth=nesting_depth,
+            nesting_depths_per_field=nesting_depths_per_field,
+        )
 
     @classmethod
     def find_one(
@@ -277,7 +337,15 @@ class Document(DocumentCore, ArrowDocument):
 
         """
         query: FindOne[Self] = cls._find_one_cls(cls, projection_model)
-        return query.find(*args, session=session, **pymongo_kwargs)
+        return query.find(
+            *args,
+            session=session,
+            fetch_links=fetch_links,
+            with_children=with_children,
+            nesting_depth=nesting_depth,
+            nesting_depths_per_field=nesting_depths_per_field,
+            **pymongo_kwargs,
+        )
 
     @classmethod
     def find_many(
@@ -304,7 +372,16 @@ class Document(DocumentCore, ArrowDocument):
         """
         query: FindMany[Self] = cls._find_many_cls(cls, projection_model)
         return query.find(
-            *args, skip=skip, limit=limit, sort=sort, session=session, **pymongo_kwargs
+            *args,
+            skip=skip,
+            limit=limit,
+            sort=sort,
+            session=session,
+            fetch_links=fetch_links,
+            with_children=with_children,
+            nesting_depth=nesting_depth,
+            nesting_depths_per_field=nesting_depths_per_field,
+            **pymongo_kwargs,
         )
 
     find = find_many
@@ -338,6 +415,10 @@ class Document(DocumentCore, ArrowDocument):
             sort=sort,
             projection_model=projection_model,
             session=session,
+            fetch_links=fetch_links,
+            with_children=with_children,
+            nesting_depth=nesting_depth,
+            nesting_depths_per_field=nesting_depths_per_field,
             **pymongo_kwargs,
         )
 
@@ -465,7 +546,8 @@ class Document(DocumentCore, ArrowDocument):
             >>> await User.insert_many([User(name="a"), User(name="b")])  # doctest: +SKIP
 
         """
-        return await run_async(operations.insert_many(cls, documents, session, ordered))
+        plan = operations.insert_many(cls, documents, session, ordered)
+        return await run_async(links.with_write_rule_many(documents, link_rule, session, plan))
 
     @classmethod
     async def replace_many(cls, documents: Sequence[Self], session: Any = None) -> None:

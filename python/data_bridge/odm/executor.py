@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextvars
 import inspect
 from collections.abc import Callable, Generator
 from typing import Any, TypeVar
@@ -26,6 +27,11 @@ from data_bridge.observability import querylog as _querylog
 
 T = TypeVar("T")
 
+# The session of the enclosing ``data_bridge.transaction()`` block, if any.
+CURRENT_SESSION: contextvars.ContextVar[Any] = contextvars.ContextVar(
+    "data_bridge_session", default=None
+)
+
 
 class Call:
     """Call ``method`` of an engine object (``method_sync`` when running synchronously)."""
@@ -33,6 +39,9 @@ class Call:
     __slots__ = ("args", "kwargs", "method", "target")
 
     def __init__(self, target: Any, method: str, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("session", 0) is None:
+            # Inside a transaction block, operations given no session join its session.
+            kwargs["session"] = CURRENT_SESSION.get()
         self.target = target
         self.method = method
         self.args = args

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from data_bridge import _engine
-from data_bridge.odm import indexes
+from data_bridge.odm import indexes, inheritance, timeseries, views
 from data_bridge.odm.backend import Binding, uri_of_pymongo_database
 from data_bridge.odm.executor import Plan, run_async, run_sync
 
@@ -68,10 +68,22 @@ def _plan_init(
     document_models: Sequence[Any] | None,
     allow_index_dropping: bool,
     skip_indexes: bool,
+    recreate_views: bool = False,
 ) -> Plan[None]:
     engine_db, uri, pymongo_db = _database(database, connection_string)
     for model in document_models or []:
         cls = _resolve(model)
+        if hasattr(cls, "_db_family"):  # a UnionDoc: a collection, no model of its own
+            cls._db_binding_ = Binding(engine_db, cls.get_collection_name(), uri, pymongo_db)
+            continue
+        if getattr(cls, "_db_is_view_", False):
+            cls._db_settings_ = None
+            cls._db_binding_ = Binding(engine_db, cls.get_collection_name(), uri, pymongo_db)
+            yield from views.prepare(cls, engine_db, recreate_views)
+            continue
+        union: Any = inheritance.union_of(cls)
+        if union is not None:
+            union.register(cls)
         if not cls.__pydantic_complete__:
             cls.model_rebuild()
         cls._db_setup()
@@ -79,6 +91,7 @@ def _plan_init(
         cls._db_actions_ = None
         name = cls.get_collection_name()
         cls._db_binding_ = Binding(engine_db, name, uri, pymongo_db)
+        yield from timeseries.prepare(cls, engine_db)
         if not skip_indexes:
             yield from indexes.sync_declared(cls, allow_index_dropping)
 
@@ -103,7 +116,14 @@ async def init(
 
     """
     await run_async(
-        _plan_init(database, connection_string, document_models, allow_index_dropping, skip_indexes)
+        _plan_init(
+            database,
+            connection_string,
+            document_models,
+            allow_index_dropping,
+            skip_indexes,
+            recreate_views,
+        )
     )
 
 
@@ -126,5 +146,12 @@ def init_sync(
 
     """
     run_sync(
-        _plan_init(database, connection_string, document_models, allow_index_dropping, skip_indexes)
+        _plan_init(
+            database,
+            connection_string,
+            document_models,
+            allow_index_dropping,
+            skip_indexes,
+            recreate_views,
+        )
     )

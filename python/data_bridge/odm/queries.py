@@ -102,7 +102,10 @@ class FindMany(FindManyCore[M], FindManyArrow):
         model = self._result_model()
         try:
             async for table in stream:
-                for doc in from_table(model, table):
+                docs = from_table(model, table)
+                if self.fetch_links:
+                    await run_async(self._plan_fetch_links(docs))
+                for doc in docs:
                     yield doc
         finally:
             stream.close()

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from data_bridge.odm import inheritance, links
 from data_bridge.odm.compile import compile_filter, compile_sort, compile_update, projection_of
-from data_bridge.odm.executor import Call, Plan
+from data_bridge.odm.executor import CURRENT_SESSION, Call, Plan
 from data_bridge.odm.operators_update import CurrentDate, Inc, Set
 from data_bridge.odm.results import UpdateResponse, from_raw, from_table, schema_of
 
@@ -33,6 +34,10 @@ class FindQueryCore(Generic[M]):
         self.skip_number: int | None = None
         self.limit_number: int | None = None
         self.session: Any = None
+        self.with_children = False
+        self.fetch_links = False
+        self.nesting_depth: int | None = None
+        self.nesting_depths_per_field: dict[str, int] | None = None
         self.pymongo_kwargs: dict[str, Any] = {}
 
     # ------------------------------------------------------------------------ builders
@@ -50,10 +55,19 @@ class FindQueryCore(Generic[M]):
         lazy_parse: bool = False,
         nesting_depth: int | None = None,
         nesting_depths_per_field: dict[str, int] | None = None,
+        with_children: bool = False,
         **pymongo_kwargs: Any,
     ) -> Q:
         """Add filters (AND-combined with the ones already set), and optionally the rest."""
         self.find_expressions.extend(args)
+        if with_children:
+            self.with_children = True
+        if fetch_links:
+            self.fetch_links = True
+        if nesting_depth is not None:
+            self.nesting_depth = nesting_depth
+        if nesting_depths_per_field is not None:
+            self.nesting_depths_per_field = nesting_depths_per_field
         if projection_model is not None:
             self.projection_model = projection_model
         if skip is not None:
@@ -103,7 +117,11 @@ class FindQueryCore(Generic[M]):
 
         """
         encoders = self.document_model.get_settings().bson_encoders
-        return compile_filter(self.find_expressions, encoders)
+        expressions = self.find_expressions
+        by_class = inheritance.class_filter(self.document_model, self.with_children)
+        if by_class is not None:
+            expressions = [*expressions, by_class]
+        return compile_filter(expressions, encoders)
 
     def _result_model(self) -> type[Any]:
         return self.projection_model or self.document_model
@@ -119,7 +137,7 @@ class FindQueryCore(Generic[M]):
             "skip": self.skip_number,
             "limit": limit,
             "schema": schema_of(model),
-            "session": self.session,
+            "session": self.session or CURRENT_SESSION.get(),
         }
         for key in ("hint", "collation", "max_time_ms", "comment", "batch_size"):
             if key in self.pymongo_kwargs:
@@ -130,7 +148,18 @@ class FindQueryCore(Generic[M]):
         table = yield Call(
             self._collection(), "find", self.get_filter_query(), **self._find_kwargs(limit)
         )
-        return from_table(self._result_model(), table)
+        docs = from_table(self._result_model(), table)
+        if self.fetch_links:
+            yield from self._plan_fetch_links(docs)
+        return docs
+
+    def _plan_fetch_links(self, docs: list[Any]) -> Plan[None]:
+        """Fetch the links of one page of results: one query per link field and level."""
+        if self.projection_model is not None or not docs:
+            return
+        depth = links.default_depth(self.document_model, self.nesting_depth)
+        session = self.session or CURRENT_SESSION.get()
+        yield from links.fetch(docs, depth, session, self.nesting_depths_per_field)
 
     def _plan_count(self, limit: int | None = None) -> Plan[int]:
         count = yield Call(

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from data_bridge.odm import inheritance
 from data_bridge.odm.codecs import _prepare, model_plan
 
 
@@ -32,6 +33,9 @@ def is_document(model: type) -> bool:
 def schema_of(model: type[BaseModel]) -> dict[str, Any]:
     """Return the engine decode schema for ``model``'s fields."""
     if is_document(model):
+        family = inheritance.family_of(model)
+        if family is not None:
+            return family.spec
         return model._db_model_plan().spec  # type: ignore[attr-defined,no-any-return]
     return model_plan(model).spec
 
@@ -39,6 +43,9 @@ def schema_of(model: type[BaseModel]) -> dict[str, Any]:
 def from_table(model: type[Any], table: Any) -> list[Any]:
     """Instances of ``model`` for every row of an engine Table."""
     if is_document(model):
+        family = inheritance.family_of(model)
+        if family is not None:
+            return inheritance.from_table(model, family, table)
         return model._db_from_table(table)  # type: ignore[no-any-return]
     return [model.model_validate(_prepare(row)) for row in table.to_pylist()]
 
@@ -46,5 +53,8 @@ def from_table(model: type[Any], table: Any) -> list[Any]:
 def from_raw(model: type[Any], raw: dict[str, Any]) -> Any:
     """Return an instance of ``model`` for one raw document dict."""
     if is_document(model):
+        family = inheritance.family_of(model)
+        if family is not None:
+            return inheritance.from_raw(model, family, raw)
         return model._db_from_raw(raw)
     return model.model_validate(_prepare(raw))

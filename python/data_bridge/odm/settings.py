@@ -44,15 +44,19 @@ class DocumentSettings(BaseModel):
     bson_encoders: dict[Any, Any] = Field(default_factory=dict)
     """Type → function used to encode values of that type when writing."""
     projection: dict[str, Any] | None = None
+    class_id: str = "_class_id"
+    """Storage key of the class id in inheritance hierarchies and unions."""
+    is_root: bool = False
+    """This class roots a hierarchy: subclasses share its collection (see inheritance.py)."""
+    timeseries: Any = None
+    """A ``TimeSeriesConfig``: ``init`` creates the collection as a time-series collection."""
+    max_nesting_depth: int = 3
+    """How many levels ``fetch_links=True`` follows when ``nesting_depth`` is not given."""
     # Accepted for compatibility; their features are not part of this release.
     use_cache: bool = False
     cache_capacity: int = 32
     cache_expiration_time: timedelta = timedelta(minutes=10)
-    class_id: str = "_class_id"
-    is_root: bool = False
-    timeseries: Any = None
     lazy_parsing: bool = False
-    max_nesting_depth: int = 3
     max_nesting_depths_per_field: dict[str, Any] = Field(default_factory=dict)
     single_root_inheritance: bool = False
 

@@ -22,7 +22,7 @@ from typing import Any
 from typing_extensions import Self
 
 from data_bridge.analytics.models import SyncArrowDocument
-from data_bridge.odm import documents, indexes, operations
+from data_bridge.odm import documents, indexes, links, operations
 from data_bridge.odm.bulk import BulkWriterCore, SyncBulkWriter
 from data_bridge.odm.events import SkipActions
 from data_bridge.odm.executor import Call, run_sync
@@ -53,7 +53,11 @@ class Document(documents.Document):
         self, *, link_rule: Any = None, session: Any = None, skip_actions: SkipActions = None
     ) -> Self:
         """Insert this document; sets ``id``."""
-        return run_sync(operations.insert(self, session, skip_actions))
+        return run_sync(
+            links.with_write_rule(
+                self, link_rule, session, operations.insert(self, session, skip_actions)
+            )
+        )
 
     def create(self, session: Any = None) -> Self:  # type: ignore[override]
         """Alias of :meth:`insert`."""
@@ -68,7 +72,14 @@ class Document(documents.Document):
         **kwargs: Any,
     ) -> Self:
         """Write the whole document by id, inserting it when absent."""
-        return run_sync(operations.save(self, session, ignore_revision, skip_actions))
+        return run_sync(
+            links.with_write_rule(
+                self,
+                link_rule,
+                session,
+                operations.save(self, session, ignore_revision, skip_actions),
+            )
+        )
 
     def save_changes(  # type: ignore[override]
         self,
@@ -92,7 +103,12 @@ class Document(documents.Document):
     ) -> Self:
         """Replace the stored document."""
         return run_sync(
-            operations.replace(self, session, ignore_revision, bulk_writer, skip_actions)
+            links.with_write_rule(
+                self,
+                link_rule,
+                session,
+                operations.replace(self, session, ignore_revision, bulk_writer, skip_actions),
+            )
         )
 
     def update(  # type: ignore[override]
@@ -154,11 +170,26 @@ class Document(documents.Document):
         **pymongo_kwargs: Any,
     ) -> Any:
         """Delete this document by id; the DeleteResult."""
-        return run_sync(operations.delete(self, session, bulk_writer, skip_actions))
+        return run_sync(
+            links.with_delete_rule(
+                self,
+                link_rule,
+                session,
+                operations.delete(self, session, bulk_writer, skip_actions),
+            )
+        )
 
     def sync(self, merge_strategy: MergeStrategy = MergeStrategy.remote) -> None:  # type: ignore[override]
         """Reload from MongoDB."""
         run_sync(operations.sync(self, merge_strategy.value, None))
+
+    def fetch_link(self, field: Any) -> None:  # type: ignore[override]
+        """Replace the link(s) in ``field`` by the linked document(s) (one query)."""
+        run_sync(links.fetch_document_links(self, [str(field)], 1))
+
+    def fetch_all_links(self) -> None:  # type: ignore[override]
+        """Fetch every link field (and back link) of this document, one level deep."""
+        run_sync(links.fetch_document_links(self, None, 1))
 
     @classmethod
     def get(  # type: ignore[override]
@@ -168,7 +199,7 @@ class Document(documents.Document):
         plan = cls._db_model_plan().fields["id"]
         if plan.convert is not None and document_id is not None:
             document_id = plan.convert(document_id)
-        return cls.find_one({"_id": document_id}, session=session).run()  # type: ignore[attr-defined,no-any-return]
+        return cls.find_one({"_id": document_id}, session=session, **kwargs).run()  # type: ignore[attr-defined,no-any-return]
 
     @classmethod
     def count(cls) -> int:  # type: ignore[override]
@@ -240,7 +271,8 @@ class Document(documents.Document):
         **pymongo_kwargs: Any,
     ) -> Any:
         """Insert documents in one round trip; sets their ids."""
-        return run_sync(operations.insert_many(cls, documents, session, ordered))
+        plan = operations.insert_many(cls, documents, session, ordered)
+        return run_sync(links.with_write_rule_many(documents, link_rule, session, plan))
 
     @classmethod
     def replace_many(cls, documents: Sequence[Self], session: Any = None) -> None:  # type: ignore[override]

@@ -90,7 +90,10 @@ class SyncFindMany(SyncFindManyArrow, queries.FindMany[M]):  # type: ignore[misc
         model = self._result_model()
         try:
             for table in stream:
-                yield from from_table(model, table)
+                docs = from_table(model, table)
+                if self.fetch_links:
+                    run_sync(self._plan_fetch_links(docs))
+                yield from docs
         finally:
             stream.close()
 
