@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import multiprocessing
+import queue
 import random
 import struct
 import uuid
@@ -284,10 +285,13 @@ def test_decoding_works_in_a_forked_child_after_the_parent_decoded() -> None:
         warnings.simplefilter("ignore", DeprecationWarning)
         child = context.Process(target=_decode_in_child, args=(data, done))
         child.start()
-    # A generous bound that only a deadlock reaches; it is not a performance assertion.
-    child.join(timeout=120)
-    if child.is_alive():
+    # Generous bounds that only a deadlock reaches; they are not performance assertions. The
+    # result is read before joining: a child does not exit while its queue is unread.
+    try:
+        decoded = done.get(timeout=120)
+    except queue.Empty:
         child.kill()
         pytest.fail("decoding in a forked child hung")
+    child.join(timeout=60)
     assert child.exitcode == 0
-    assert done.get(timeout=10) == list(range(100_000))
+    assert decoded == list(range(100_000))

@@ -13,8 +13,14 @@ Example:
 
 from __future__ import annotations
 
+import atexit
+
 from data_bridge import _engine
 from data_bridge._engine import __version__
+
+# Stop the engine's worker threads while the interpreter is still whole: one finishing an
+# asyncio callback during finalisation would abort the process.
+atexit.register(_engine._shutdown_runtime)
 
 if getattr(_engine, "DEBUG_BUILD", False):
     import warnings

@@ -22,6 +22,9 @@ import numpy.typing as npt
 __version__: str
 DEBUG_BUILD: bool
 
+def _shutdown_runtime() -> None:
+    """Stop the engine's Tokio runtime (registered with atexit by `data_bridge`)."""
+
 _Document = dict[str, Any]
 """A BSON document as Python values."""
 

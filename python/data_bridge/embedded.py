@@ -267,6 +267,13 @@ class EmbeddedServer:
         return self._server.kind
 
     @property
+    def binary(self) -> Path:
+        """The server executable in use (to record its version beside benchmark results)."""
+        if self._server is None:
+            raise EmbeddedServerError("the embedded server is not running: call start() first")
+        return self._server.path
+
+    @property
     def is_running(self) -> bool:
         """Whether the server process is alive."""
         return self._process is not None and self._process.poll() is None

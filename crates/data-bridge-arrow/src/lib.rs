@@ -68,6 +68,13 @@
 //! so encoding writes both as null (`keep_nulls`) or omits both (default) — nulls inside arrays
 //! are always written; old-binary (subtype 2) payloads are re-framed canonically.
 //!
+//! # Threads
+//!
+//! Parallel work (decode chunks, inference partials, encode ranges) runs on the codec's own rayon
+//! pool, one thread per core, built per process: a child forked after the parent decoded builds
+//! a fresh pool instead of waiting on threads that do not exist there. Calls made from inside a
+//! rayon pool of the caller's run on that pool.
+//!
 //! # Limits
 //!
 //! Documents and schemas may nest [`MAX_NESTING_DEPTH`] levels; deeper input is an error, never

@@ -6,6 +6,7 @@
 
 use std::future::Future;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use tokio::runtime::{Builder, Handle, Runtime};
 
@@ -13,7 +14,8 @@ use crate::error::{EngineError, Result};
 
 struct ProcessRuntime {
     pid: u32,
-    runtime: &'static Runtime,
+    /// `None` once [`shutdown`] has run: the process is exiting and builds no new runtime.
+    runtime: Option<Runtime>,
 }
 
 static CURRENT: Mutex<Option<ProcessRuntime>> = Mutex::new(None);
@@ -24,20 +26,59 @@ pub fn handle() -> Result<Handle> {
     let mut current = CURRENT
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(rt) = current.as_ref() {
-        if rt.pid == pid {
-            return Ok(rt.runtime.handle().clone());
+    if let Some(state) = current.as_mut() {
+        if state.pid == pid {
+            return match &state.runtime {
+                Some(runtime) => Ok(runtime.handle().clone()),
+                None => Err(EngineError::Runtime(
+                    "the engine's runtime was shut down because the process is exiting".into(),
+                )),
+            };
         }
+        // A forked child: the parent's worker threads do not exist here, and dropping its
+        // runtime would wait for them forever, so it is leaked (a bounded, one-off cost).
+        std::mem::forget(state.runtime.take());
     }
     let runtime = Builder::new_multi_thread()
         .enable_all()
         .thread_name("data-bridge")
         .build()
         .map_err(|e| EngineError::Runtime(e.to_string()))?;
-    let runtime: &'static Runtime = Box::leak(Box::new(runtime));
-    // The parent's runtime, if any, stays leaked: see above.
-    *current = Some(ProcessRuntime { pid, runtime });
-    Ok(runtime.handle().clone())
+    let handle = runtime.handle().clone();
+    *current = Some(ProcessRuntime {
+        pid,
+        runtime: Some(runtime),
+    });
+    Ok(handle)
+}
+
+/// Stops this process's runtime, waiting up to `timeout` for its tasks to finish.
+///
+/// Called at interpreter exit: a worker thread still finishing an asyncio callback while
+/// Python finalises would take the GIL from a dying interpreter and abort the process. After
+/// this, operations fail with [`EngineError::Runtime`] instead of starting a new runtime.
+pub fn shutdown(timeout: Duration) {
+    let pid = std::process::id();
+    let runtime = {
+        let mut current = CURRENT
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match current.as_mut() {
+            Some(state) if state.pid == pid => state.runtime.take(),
+            Some(state) => {
+                std::mem::forget(state.runtime.take());
+                state.pid = pid;
+                None
+            }
+            None => {
+                *current = Some(ProcessRuntime { pid, runtime: None });
+                None
+            }
+        }
+    };
+    if let Some(runtime) = runtime {
+        runtime.shutdown_timeout(timeout);
+    }
 }
 
 /// Runs `fut` to completion on the shared runtime, blocking the calling thread.

@@ -31,6 +31,13 @@ fn validate_collection_name(name: &str, allow_system: bool) -> PyResult<()> {
         .map_err(|e| error::CoreError::from(e).into())
 }
 
+/// Stops the engine's runtime; `data_bridge` registers it with `atexit`.
+#[pyfunction]
+fn _shutdown_runtime(py: Python<'_>) {
+    // Worker threads finishing asyncio callbacks need the GIL to complete: release it.
+    py.detach(|| data_bridge_mongodb::runtime::shutdown(std::time::Duration::from_secs(5)));
+}
+
 #[pymodule]
 fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -53,5 +60,6 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::PyBulkWriteResult>()?;
     m.add_function(wrap_pyfunction!(validate_database_name, m)?)?;
     m.add_function(wrap_pyfunction!(validate_collection_name, m)?)?;
+    m.add_function(wrap_pyfunction!(_shutdown_runtime, m)?)?;
     Ok(())
 }

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import time
 
 from data_bridge.cli import command
 from data_bridge.cli.common import DEFAULT_URI
@@ -34,9 +33,6 @@ def run_migrate(args: argparse.Namespace) -> int:
             use_transaction=args.use_transaction,
         )
     )
-    # Give the engine's background tasks (ending sessions) a moment before the interpreter
-    # shuts down: exiting while they run can abort it (engine issue reported to the lead).
-    time.sleep(0.05)
     direction = "backward" if args.backward else "forward"
     if not applied:
         print(f"no migration to run {direction}")
