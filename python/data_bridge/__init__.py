@@ -35,7 +35,7 @@ if getattr(_engine, "DEBUG_BUILD", False):
 __all__ = ["__version__"]
 
 # --- codec exports ---
-from data_bridge.codec import arrow_to_bson, bson_to_arrow, infer_schema
+from data_bridge.codec import arrow_to_bson, bson_to_arrow, infer_schema  # noqa: E402
 
 __all__ += ["arrow_to_bson", "bson_to_arrow", "infer_schema"]
 # --- end codec exports ---

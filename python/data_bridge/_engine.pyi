@@ -289,8 +289,10 @@ class Table:
 class RecordBatchStream:
     """A lazy query result: each pull fetches (and decodes) the next server batch.
 
-    With `schema=None` the schema is inferred from the first batch; a later batch that does not
-    fit raises DecodeError naming the row and path (pass `schema=` to avoid it).
+    With `schema=None` the schema is inferred from the first batch; a later document that does
+    not fit it (a value of another type, or a field the first batch did not have) raises
+    DecodeError naming the row (counted from the start of the stream) and the field path: pass
+    `schema=` to avoid it. With an explicit schema, fields outside it are skipped (projection).
     Iterate synchronously (`for t in s`) or asynchronously (`async for t in s`): each item is a
     Table holding one batch. `pyarrow.RecordBatchReader.from_stream(s)` consumes it lazily.
     """

@@ -27,6 +27,19 @@ pub enum EngineError {
     )]
     InferredSchemaMismatch(CodecError),
 
+    /// A stream whose schema was inferred from its first batch met a later document with a
+    /// field that schema does not have (decoding would drop it).
+    #[error(
+        "field '{path}' at row {row} is not in the schema inferred from the first batch of the \
+         stream: pass schema= to read fields that first appear in later documents"
+    )]
+    FieldNotInInferredSchema {
+        /// Row of the document, counted from the start of the stream.
+        row: usize,
+        /// Dotted path of the field (`address.zip`, `items[1].qty`).
+        path: String,
+    },
+
     /// An argument was rejected before anything was sent: a bad database or collection name,
     /// an option out of range, an empty list of documents.
     #[error("{0}")]

@@ -19,6 +19,7 @@
 mod arrow_write;
 pub mod bulk;
 mod client;
+mod coverage;
 mod crud;
 mod database;
 mod error;

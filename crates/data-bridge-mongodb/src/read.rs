@@ -13,6 +13,7 @@ use mongodb::raw_batch_cursor::RawBatch;
 use tokio::sync::mpsc;
 
 use crate::client::Collection;
+use crate::coverage::first_unknown_field;
 use crate::error::{EngineError, Result};
 use crate::runtime;
 use crate::session::Session;
@@ -59,14 +60,21 @@ pub struct DecodeRequest {
     pub on_mismatch: Mismatch,
 }
 
+/// Results smaller than this are decoded on one thread into one batch: splitting a handful of
+/// rows across threads costs more than it saves and hands users needless chunks.
+const PARALLEL_MIN_ROWS: usize = 4096;
+
 impl DecodeRequest {
-    fn options(&self) -> DecodeOptions {
+    fn options(&self, rows: usize) -> DecodeOptions {
         let on_mismatch = match self.on_mismatch {
             Mismatch::Error => OnMismatch::Error,
             Mismatch::Null => OnMismatch::Null,
         };
         DecodeOptions {
             on_mismatch,
+            // `chunk_rows` only caps chunks (the decoder still splits per thread), so small
+            // inputs turn parallelism off instead.
+            parallel: rows >= PARALLEL_MIN_ROWS,
             ..DecodeOptions::default()
         }
     }
@@ -123,7 +131,7 @@ fn decode(
                 .schema
         }
     };
-    let decoded = decode_documents(docs, &schema, &request.options())
+    let decoded = decode_documents(docs, &schema, &request.options(docs.len()))
         .map_err(|e| e.with_row_offset(row_offset))?;
     Ok(TableData {
         schema,
@@ -322,13 +330,22 @@ fn decode_stream_batch(
 ) -> Result<(TableData, usize)> {
     let docs = batch_documents(raw)?;
     let schema = request.schema.as_ref();
+    let checked = inferred && schema.is_some();
     let part = decode(&docs, schema, request, rows).map_err(|e| {
-        if inferred && schema.is_some() {
+        if checked {
             EngineError::InferredSchemaMismatch(e)
         } else {
             EngineError::Codec(e)
         }
     })?;
+    if checked {
+        if let Some((row, path)) = first_unknown_field(&docs, part.schema.fields()) {
+            return Err(EngineError::FieldNotInInferredSchema {
+                row: rows.saturating_add(row),
+                path,
+            });
+        }
+    }
     Ok((part, docs.len()))
 }
 

@@ -206,6 +206,19 @@ fn engine_error(py: Python<'_>, error: EngineError) -> PyResult<PyErr> {
         EngineError::Codec(e) | EngineError::InferredSchemaMismatch(e) => {
             codec_error(py, message, &e)
         }
+        EngineError::FieldNotInInferredSchema { row, path } => {
+            let none = py.None().into_bound(py);
+            raise::<DecodeError>(
+                py,
+                message,
+                &[
+                    ("row", row.into_pyobject(py)?.into_any()),
+                    ("path", path.into_pyobject(py)?.into_any()),
+                    ("expected", none.clone()),
+                    ("found", none),
+                ],
+            )
+        }
         EngineError::InvalidInput(_) => Ok(invalid_input(message)),
         EngineError::ClientClosed | EngineError::UsedAfterFork { .. } => {
             Ok(ConnectionFailure::new_err(message))

@@ -16,7 +16,9 @@ use numpy::PyArray1;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
-use super::from_bson::{binary_to_py, datetime_to_py, raw_document_to_py, value_to_py};
+use super::from_bson::{
+    binary_to_py, datetime_to_py, db_pointer_to_py, raw_document_to_py, value_to_py,
+};
 use super::pytypes::{types, PyTypes};
 use crate::error::invalid_input;
 
@@ -217,7 +219,18 @@ fn array_values<'py>(
                         _ => Err(unsupported(field)),
                     })
                 }
-                Some(ext::DB_POINTER) => Ok(vec![py.None().into_bound(py); array.len()]),
+                Some(ext::DB_POINTER) => {
+                    let namespace_pos = fields.iter().position(|f| f.name() == "namespace");
+                    let id_pos = fields.iter().position(|f| f.name() == "id");
+                    let namespaces = namespace_pos.and_then(|p| a.column(p).as_string_opt::<i32>());
+                    let ids = id_pos.and_then(|p| a.column(p).as_fixed_size_binary_opt());
+                    let (Some(namespaces), Some(ids)) = (namespaces, ids) else {
+                        return Err(unsupported(field));
+                    };
+                    per_row(py, array, |i| {
+                        db_pointer_to_py(py, namespaces.value(i), ids.value(i), t)
+                    })
+                }
                 _ => per_row(py, array, |i| {
                     let dict = PyDict::new(py);
                     for (f, values) in fields.iter().zip(&columns) {

@@ -1,6 +1,7 @@
 //! BSON -> Python values (pymongo's types; datetimes naive UTC), read straight from raw bytes.
 
-use bson::raw::{RawBsonRef, RawDocument};
+use bson::cstr;
+use bson::raw::{RawBsonRef, RawDbPointerRef, RawDocument};
 use bson::{Bson, Document, RawDocumentBuf};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDateTime, PyDict, PyList};
@@ -94,9 +95,48 @@ pub fn value_to_py<'py>(
             .call_method1("from_bid", (PyBytes::new(py, &d.bytes()),))?,
         RawBsonRef::MaxKey => t.max_key.bind(py).call0()?,
         RawBsonRef::MinKey => t.min_key.bind(py).call0()?,
-        // Deprecated since MongoDB 1.x and unreadable through the raw API's private fields.
-        RawBsonRef::DbPointer(_) => py.None().into_bound(py),
+        RawBsonRef::DbPointer(pointer) => {
+            let (namespace, id) = db_pointer_parts(pointer)?;
+            db_pointer_to_py(py, &namespace, &id, t)?
+        }
     })
+}
+
+/// A DBPointer as pymongo decodes it: `DBRef(namespace, ObjectId(id))`.
+pub fn db_pointer_to_py<'py>(
+    py: Python<'py>,
+    namespace: &str,
+    id: &[u8],
+    t: &PyTypes,
+) -> PyResult<Bound<'py, PyAny>> {
+    let id = t.object_id.bind(py).call1((PyBytes::new(py, id),))?;
+    t.dbref.bind(py).call1((namespace, id))
+}
+
+/// The namespace and ObjectId bytes of a DBPointer. bson's raw API keeps both private, so they
+/// are read back from the value's own encoding: `{v: <dbPointer>}` is the document length
+/// (4 bytes), type and key (`0x0C v 0`), the namespace as a BSON string (length incl. NUL, bytes,
+/// NUL), then the 12 ObjectId bytes.
+fn db_pointer_parts(pointer: RawDbPointerRef<'_>) -> PyResult<(String, Vec<u8>)> {
+    const NAMESPACE_AT: usize = 7;
+    let mut doc = RawDocumentBuf::new();
+    doc.append(cstr!("v"), RawBsonRef::DbPointer(pointer));
+    let bytes = doc.as_bytes();
+    let malformed = || invalid_input("invalid DBPointer from the server");
+    let length = bytes
+        .get(NAMESPACE_AT..NAMESPACE_AT + 4)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map(i32::from_le_bytes)
+        .and_then(|n| usize::try_from(n).ok())
+        .filter(|&n| n >= 1)
+        .ok_or_else(malformed)?;
+    let start = NAMESPACE_AT + 4;
+    let namespace = bytes.get(start..start + length - 1).ok_or_else(malformed)?;
+    let namespace = std::str::from_utf8(namespace).map_err(|_| malformed())?;
+    let id = bytes
+        .get(start + length..start + length + 12)
+        .ok_or_else(malformed)?;
+    Ok((namespace.to_owned(), id.to_vec()))
 }
 
 fn bson_error(e: bson::error::Error) -> PyErr {
