@@ -26,75 +26,8 @@ _EXAMPLE = re.compile(r"^\s*(>>>|Examples?:\s*$)", re.MULTILINE)
 # Names that lack an example today. Each entry is a known gap, not an exemption: the lead chases
 # the owners, and test_allowlist_is_not_stale fails once a name gains its example so the entry
 # gets removed. Do not add names here to silence a new failure; write the docstring instead.
-MISSING_EXAMPLE_ALLOWLIST: frozenset[str] = frozenset(
-    {
-        # TODO(ODM: python/data_bridge/odm/documents.py): enum without an example.
-        "data_bridge.MergeStrategy",
-        "data_bridge.sync.MergeStrategy",
-        # TODO(ODM: python/data_bridge/odm/sync_queries.py): the sync query classes.
-        "data_bridge.sync.SyncAggregationQuery",
-        "data_bridge.sync.SyncDeleteMany",
-        "data_bridge.sync.SyncDeleteOne",
-        "data_bridge.sync.SyncFindMany",
-        "data_bridge.sync.SyncFindOne",
-        "data_bridge.sync.SyncUpdateMany",
-        "data_bridge.sync.SyncUpdateOne",
-        # TODO(ODM: python/data_bridge/odm/operators_find.py): find operators.
-        "data_bridge.operators.GT",
-        "data_bridge.operators.GTE",
-        "data_bridge.operators.LT",
-        "data_bridge.operators.LTE",
-        "data_bridge.operators.NE",
-        "data_bridge.operators.All",
-        "data_bridge.operators.And",
-        "data_bridge.operators.BitsAllClear",
-        "data_bridge.operators.BitsAllSet",
-        "data_bridge.operators.BitsAnyClear",
-        "data_bridge.operators.BitsAnySet",
-        "data_bridge.operators.Box",
-        "data_bridge.operators.ElemMatch",
-        "data_bridge.operators.Exists",
-        "data_bridge.operators.Expr",
-        "data_bridge.operators.GeoIntersects",
-        "data_bridge.operators.GeoWithin",
-        "data_bridge.operators.GeoWithinTypes",
-        "data_bridge.operators.In",
-        "data_bridge.operators.JsonSchema",
-        "data_bridge.operators.Mod",
-        "data_bridge.operators.Near",
-        "data_bridge.operators.NearSphere",
-        "data_bridge.operators.Nor",
-        "data_bridge.operators.NotIn",
-        "data_bridge.operators.Or",
-        "data_bridge.operators.RegEx",
-        "data_bridge.operators.Size",
-        "data_bridge.operators.Text",
-        "data_bridge.operators.Type",
-        "data_bridge.operators.Where",
-        # TODO(ODM: python/data_bridge/odm/operators_update.py): update operators.
-        "data_bridge.operators.AddToSet",
-        "data_bridge.operators.BaseUpdateOperator",
-        "data_bridge.operators.Bit",
-        "data_bridge.operators.CurrentDate",
-        "data_bridge.operators.Inc",
-        "data_bridge.operators.Max",
-        "data_bridge.operators.Min",
-        "data_bridge.operators.Mul",
-        "data_bridge.operators.Pop",
-        "data_bridge.operators.Pull",
-        "data_bridge.operators.PullAll",
-        "data_bridge.operators.Push",
-        "data_bridge.operators.Rename",
-        "data_bridge.operators.Set",
-        "data_bridge.operators.SetOnInsert",
-        "data_bridge.operators.Unset",
-        # TODO(embedded server: python/data_bridge/embedded.py): exceptions and ServerBinary.
-        "data_bridge.embedded.EmbeddedServerError",
-        "data_bridge.embedded.ServerBinary",
-        "data_bridge.embedded.ServerNotInstalled",
-        "data_bridge.embedded.ServerStartFailed",
-    }
-)
+# Empty: every public name has its example.
+MISSING_EXAMPLE_ALLOWLIST: frozenset[str] = frozenset()
 
 
 def _public_names(module_name: str) -> list[str]:

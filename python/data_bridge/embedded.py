@@ -60,20 +60,61 @@ BINARY_ENV = "DATA_BRIDGE_SECANTUSD"
 
 
 class EmbeddedServerError(DataBridgeError):
-    """The embedded server could not be found, started or stopped."""
+    """The embedded server could not be found, started or stopped.
+
+    Example:
+        >>> from data_bridge.embedded import EmbeddedServer, EmbeddedServerError
+        >>> try:
+        ...     EmbeddedServer().uri
+        ... except EmbeddedServerError as error:
+        ...     print(error)
+        the embedded server is not running: call start() first
+
+    """
 
 
 class ServerNotInstalled(EmbeddedServerError):
-    """Neither ``secantusd-rs`` nor ``secantusd-py`` could be found."""
+    """Neither ``secantusd-rs`` nor ``secantusd-py`` could be found.
+
+    Example:
+        >>> from data_bridge.embedded import ServerNotInstalled, find_server_binary
+        >>> try:
+        ...     binary = find_server_binary()
+        ... except ServerNotInstalled:
+        ...     binary = None  # no local server: point MONGODB_URI at a running one instead
+
+    """
 
 
 class ServerStartFailed(EmbeddedServerError):
-    """The server process exited early or did not answer ``ping`` within the timeout."""
+    """The server process exited early or did not answer ``ping`` within the timeout.
+
+    Its message ends with the tail of the server's log.
+
+    Example:
+        >>> from data_bridge.embedded import EmbeddedServer, ServerStartFailed
+        >>> try:
+        ...     EmbeddedServer(binary="/bin/false").start()
+        ... except ServerStartFailed as error:
+        ...     print(str(error).split(";")[0])
+        false exited with code 1 before answering ping
+
+    """
 
 
 @dataclass(frozen=True)
 class ServerBinary:
-    """A SecantusDB server executable and which implementation it is."""
+    """A SecantusDB server executable and which implementation it is.
+
+    Example:
+        >>> from pathlib import Path
+        >>> binary = ServerBinary(Path("/opt/secantus/bin/secantusd-rs"), "rust")
+        >>> binary.kind, binary.path.name
+        ('rust', 'secantusd-rs')
+        >>> find_server_binary(prefer="python")  # doctest: +SKIP
+        ServerBinary(path=PosixPath('/work/app/.venv/bin/secantusd-py'), kind='python')
+
+    """
 
     path: Path
     kind: ServerKind

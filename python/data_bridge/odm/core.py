@@ -7,6 +7,7 @@ settings and collection lookups, and change tracking. ``data_bridge.Document`` (
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
@@ -39,6 +40,19 @@ def _json_schema_extra(schema: dict[str, Any], model: type[BaseModel]) -> None:
 
 def _alias(name: str) -> str:
     return "_id" if name == "id" else name
+
+
+def _without_unused_revision(cls: type, plan: ModelPlan) -> ModelPlan:
+    """``plan`` minus the ``revision_id`` column unless ``cls`` sets ``use_revision``.
+
+    Beanie only exposes ``revision_id`` on models that use revisions; elsewhere it would be an
+    all-null column in every frame (and a wasted decode). Instances still read it as None.
+    """
+    field = plan.fields.get("revision_id")
+    if field is None or parse_settings(cls).use_revision:
+        return plan
+    spec = {key: value for key, value in plan.spec.items() if key != field.key}
+    return dataclasses.replace(plan, spec=spec)
 
 
 _object_new = object.__new__
@@ -95,7 +109,7 @@ class DocumentCore(BaseModel):
         """Derive the decoding plan and install the field descriptors (idempotent)."""
         forget_plan(cls)
         plan = model_plan(cls)
-        cls._db_plan_ = plan
+        cls._db_plan_ = _without_unused_revision(cls, plan)
         for name, field_plan in plan.fields.items():
             info = cls.__pydantic_fields__[name]
             nested = embedded_model(info.annotation) or links.ref_model_of(info.annotation)

@@ -35,7 +35,18 @@ D = TypeVar("D", bound="Document")
 
 
 class MergeStrategy(str, Enum):
-    """How ``sync`` merges the stored document into a changed local one."""
+    """How ``sync`` merges the stored document into a changed local one.
+
+    ``remote`` (the default) takes every stored value; ``local`` keeps the fields changed locally
+    since the document was loaded.
+
+    Example:
+        >>> from data_bridge import MergeStrategy
+        >>> MergeStrategy("local") is MergeStrategy.local
+        True
+        >>> await user.sync(merge_strategy=MergeStrategy.local)  # doctest: +SKIP
+
+    """
 
     local = "local"
     remote = "remote"

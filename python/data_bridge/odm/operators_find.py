@@ -95,43 +95,92 @@ class Eq(BaseFindComparisonOperator):
 
 
 class NE(BaseFindComparisonOperator):
-    """``{field: {"$ne": value}}``."""
+    """``{field: {"$ne": value}}``.
+
+    Example:
+        >>> from data_bridge.operators import NE
+        >>> NE("status", "done").query
+        {'status': {'$ne': 'done'}}
+
+    """
 
     operator = "$ne"
 
 
 class GT(BaseFindComparisonOperator):
-    """``{field: {"$gt": value}}``."""
+    """``{field: {"$gt": value}}``.
+
+    Example:
+        >>> from data_bridge.operators import GT
+        >>> GT("age", 18).query
+        {'age': {'$gt': 18}}
+
+    """
 
     operator = "$gt"
 
 
 class GTE(BaseFindComparisonOperator):
-    """``{field: {"$gte": value}}``."""
+    """``{field: {"$gte": value}}``.
+
+    Example:
+        >>> from data_bridge.operators import GTE
+        >>> GTE("age", 18).query
+        {'age': {'$gte': 18}}
+
+    """
 
     operator = "$gte"
 
 
 class LT(BaseFindComparisonOperator):
-    """``{field: {"$lt": value}}``."""
+    """``{field: {"$lt": value}}``.
+
+    Example:
+        >>> from data_bridge.operators import LT
+        >>> LT("age", 65).query
+        {'age': {'$lt': 65}}
+
+    """
 
     operator = "$lt"
 
 
 class LTE(BaseFindComparisonOperator):
-    """``{field: {"$lte": value}}``."""
+    """``{field: {"$lte": value}}``.
+
+    Example:
+        >>> from data_bridge.operators import LTE
+        >>> LTE("age", 65).query
+        {'age': {'$lte': 65}}
+
+    """
 
     operator = "$lte"
 
 
 class In(BaseFindComparisonOperator):
-    """``{field: {"$in": values}}``."""
+    """``{field: {"$in": values}}``.
+
+    Example:
+        >>> from data_bridge.operators import In
+        >>> In("status", ["new", "open"]).query
+        {'status': {'$in': ['new', 'open']}}
+
+    """
 
     operator = "$in"
 
 
 class NotIn(BaseFindComparisonOperator):
-    """``{field: {"$nin": values}}``."""
+    """``{field: {"$nin": values}}``.
+
+    Example:
+        >>> from data_bridge.operators import NotIn
+        >>> NotIn("status", ["done"]).query
+        {'status': {'$nin': ['done']}}
+
+    """
 
     operator = "$nin"
 
@@ -153,19 +202,42 @@ class _LogicalList(BaseFindOperator):
 
 
 class And(_LogicalList):
-    """``{"$and": [...]}`` (a single expression is returned as is)."""
+    """``{"$and": [...]}`` (a single expression is returned as is).
+
+    Example:
+        >>> from data_bridge.operators import GT, LT, And
+        >>> And(GT("age", 18), LT("age", 65)).query
+        {'$and': [{'age': {'$gt': 18}}, {'age': {'$lt': 65}}]}
+        >>> And({"name": "Ada"}).query
+        {'name': 'Ada'}
+
+    """
 
     operator = "$and"
 
 
 class Or(_LogicalList):
-    """``{"$or": [...]}`` (a single expression is returned as is)."""
+    """``{"$or": [...]}`` (a single expression is returned as is).
+
+    Example:
+        >>> from data_bridge.operators import GT, Or
+        >>> Or({"name": "Ada"}, GT("age", 65)).query
+        {'$or': [{'name': 'Ada'}, {'age': {'$gt': 65}}]}
+
+    """
 
     operator = "$or"
 
 
 class Nor(BaseFindOperator):
-    """``{"$nor": [...]}``."""
+    """``{"$nor": [...]}``.
+
+    Example:
+        >>> from data_bridge.operators import GT, Nor
+        >>> Nor(GT("age", 65), {"name": "Ada"}).query
+        {'$nor': [{'age': {'$gt': 65}}, {'name': 'Ada'}]}
+
+    """
 
     def __init__(self, *expressions: Expression) -> None:
         self.expressions = list(expressions)
@@ -203,7 +275,16 @@ class Not(BaseFindOperator):
 
 
 class Exists(BaseFindOperator):
-    """``{field: {"$exists": value}}``."""
+    """``{field: {"$exists": value}}``.
+
+    Example:
+        >>> from data_bridge.operators import Exists
+        >>> Exists("email").query
+        {'email': {'$exists': True}}
+        >>> Exists("email", False).query
+        {'email': {'$exists': False}}
+
+    """
 
     def __init__(self, field: Any, value: bool = True) -> None:
         self.field = field
@@ -216,7 +297,14 @@ class Exists(BaseFindOperator):
 
 
 class Type(BaseFindOperator):
-    """``{field: {"$type": types}}``."""
+    """``{field: {"$type": types}}``.
+
+    Example:
+        >>> from data_bridge.operators import Type
+        >>> Type("age", ["int", "long"]).query
+        {'age': {'$type': ['int', 'long']}}
+
+    """
 
     def __init__(self, field: Any, types: list[str] | str) -> None:
         self.field = field
@@ -229,7 +317,14 @@ class Type(BaseFindOperator):
 
 
 class All(BaseFindOperator):
-    """``{field: {"$all": values}}``."""
+    """``{field: {"$all": values}}``.
+
+    Example:
+        >>> from data_bridge.operators import All
+        >>> All("tags", ["a", "b"]).query
+        {'tags': {'$all': ['a', 'b']}}
+
+    """
 
     def __init__(self, field: Any, values: list[Any]) -> None:
         self.field = field
@@ -242,7 +337,16 @@ class All(BaseFindOperator):
 
 
 class ElemMatch(BaseFindOperator):
-    """``{field: {"$elemMatch": expression}}`` (expression as a dict or keyword arguments)."""
+    """``{field: {"$elemMatch": expression}}`` (expression as a dict or keyword arguments).
+
+    Example:
+        >>> from data_bridge.operators import ElemMatch
+        >>> ElemMatch("scores", {"$gt": 80}).query
+        {'scores': {'$elemMatch': {'$gt': 80}}}
+        >>> ElemMatch("items", name="pen", qty=2).query
+        {'items': {'$elemMatch': {'name': 'pen', 'qty': 2}}}
+
+    """
 
     def __init__(
         self, field: Any, expression: Mapping[str, Any] | None = None, **kwargs: Any
@@ -257,7 +361,14 @@ class ElemMatch(BaseFindOperator):
 
 
 class Size(BaseFindOperator):
-    """``{field: {"$size": n}}``."""
+    """``{field: {"$size": n}}``.
+
+    Example:
+        >>> from data_bridge.operators import Size
+        >>> Size("tags", 2).query
+        {'tags': {'$size': 2}}
+
+    """
 
     def __init__(self, field: Any, num: int) -> None:
         self.field = field
@@ -283,31 +394,66 @@ class _Bitwise(BaseFindOperator):
 
 
 class BitsAllClear(_Bitwise):
-    """``{field: {"$bitsAllClear": mask}}``."""
+    """``{field: {"$bitsAllClear": mask}}``.
+
+    Example:
+        >>> from data_bridge.operators import BitsAllClear
+        >>> BitsAllClear("flags", 5).query
+        {'flags': {'$bitsAllClear': 5}}
+
+    """
 
     operator = "$bitsAllClear"
 
 
 class BitsAllSet(_Bitwise):
-    """``{field: {"$bitsAllSet": mask}}``."""
+    """``{field: {"$bitsAllSet": mask}}``.
+
+    Example:
+        >>> from data_bridge.operators import BitsAllSet
+        >>> BitsAllSet("flags", [0, 2]).query
+        {'flags': {'$bitsAllSet': [0, 2]}}
+
+    """
 
     operator = "$bitsAllSet"
 
 
 class BitsAnyClear(_Bitwise):
-    """``{field: {"$bitsAnyClear": mask}}``."""
+    """``{field: {"$bitsAnyClear": mask}}``.
+
+    Example:
+        >>> from data_bridge.operators import BitsAnyClear
+        >>> BitsAnyClear("flags", 5).query
+        {'flags': {'$bitsAnyClear': 5}}
+
+    """
 
     operator = "$bitsAnyClear"
 
 
 class BitsAnySet(_Bitwise):
-    """``{field: {"$bitsAnySet": mask}}``."""
+    """``{field: {"$bitsAnySet": mask}}``.
+
+    Example:
+        >>> from data_bridge.operators import BitsAnySet
+        >>> BitsAnySet("flags", [1, 3]).query
+        {'flags': {'$bitsAnySet': [1, 3]}}
+
+    """
 
     operator = "$bitsAnySet"
 
 
 class Expr(BaseFindOperator):
-    """``{"$expr": expression}``."""
+    """``{"$expr": expression}``.
+
+    Example:
+        >>> from data_bridge.operators import Expr
+        >>> Expr({"$gt": ["$spent", "$budget"]}).query
+        {'$expr': {'$gt': ['$spent', '$budget']}}
+
+    """
 
     def __init__(self, expression: Mapping[str, Any]) -> None:
         self.expression = expression
@@ -319,7 +465,14 @@ class Expr(BaseFindOperator):
 
 
 class JsonSchema(BaseFindOperator):
-    """``{"$jsonSchema": schema}``."""
+    """``{"$jsonSchema": schema}``.
+
+    Example:
+        >>> from data_bridge.operators import JsonSchema
+        >>> JsonSchema({"required": ["name"]}).query
+        {'$jsonSchema': {'required': ['name']}}
+
+    """
 
     def __init__(self, expression: Mapping[str, Any]) -> None:
         self.expression = expression
@@ -331,7 +484,14 @@ class JsonSchema(BaseFindOperator):
 
 
 class Mod(BaseFindOperator):
-    """``{field: {"$mod": [divisor, remainder]}}``."""
+    """``{field: {"$mod": [divisor, remainder]}}``.
+
+    Example:
+        >>> from data_bridge.operators import Mod
+        >>> Mod("qty", 4, 0).query
+        {'qty': {'$mod': [4, 0]}}
+
+    """
 
     def __init__(self, field: Any, divisor: int, remainder: int) -> None:
         self.field = field
@@ -345,7 +505,14 @@ class Mod(BaseFindOperator):
 
 
 class RegEx(BaseFindOperator):
-    """``{field: {"$regex": pattern, "$options": options}}``."""
+    """``{field: {"$regex": pattern, "$options": options}}``.
+
+    Example:
+        >>> from data_bridge.operators import RegEx
+        >>> RegEx("name", "^a", options="i").query
+        {'name': {'$regex': '^a', '$options': 'i'}}
+
+    """
 
     def __init__(
         self, field: Any, pattern: str | re.Pattern[str], options: str | None = None
@@ -364,7 +531,14 @@ class RegEx(BaseFindOperator):
 
 
 class Text(BaseFindOperator):
-    """``{"$text": {"$search": ..., "$caseSensitive": ..., ...}}``."""
+    """``{"$text": {"$search": ..., "$caseSensitive": ..., ...}}``.
+
+    Example:
+        >>> from data_bridge.operators import Text
+        >>> Text("tea").query
+        {'$text': {'$search': 'tea', '$caseSensitive': False, '$diacriticSensitive': False}}
+
+    """
 
     def __init__(
         self,
@@ -390,7 +564,14 @@ class Text(BaseFindOperator):
 
 
 class Where(BaseFindOperator):
-    """``{"$where": javascript}``."""
+    """``{"$where": javascript}``.
+
+    Example:
+        >>> from data_bridge.operators import Where
+        >>> Where("this.spent > this.budget").query
+        {'$where': 'this.spent > this.budget'}
+
+    """
 
     def __init__(self, expression: str) -> None:
         self.expression = expression
@@ -402,7 +583,14 @@ class Where(BaseFindOperator):
 
 
 class GeoWithinTypes(str, Enum):
-    """Geometry types ``GeoWithin`` accepts."""
+    """Geometry types ``GeoWithin`` accepts.
+
+    Example:
+        >>> from data_bridge.operators import GeoWithinTypes
+        >>> GeoWithinTypes.Polygon.value
+        'Polygon'
+
+    """
 
     Polygon = "Polygon"
     MultiPolygon = "MultiPolygon"
@@ -425,19 +613,42 @@ class _Geometry(BaseFindOperator):
 
 
 class GeoIntersects(_Geometry):
-    """``{field: {"$geoIntersects": {"$geometry": {...}}}}``."""
+    """``{field: {"$geoIntersects": {"$geometry": {...}}}}``.
+
+    Example:
+        >>> from data_bridge.operators import GeoIntersects
+        >>> GeoIntersects("loc", "Point", [2.3, 48.8]).query
+        {'loc': {'$geoIntersects': {'$geometry': {'type': 'Point', 'coordinates': [2.3, 48.8]}}}}
+
+    """
 
     operator = "$geoIntersects"
 
 
 class GeoWithin(_Geometry):
-    """``{field: {"$geoWithin": {"$geometry": {...}}}}``."""
+    """``{field: {"$geoWithin": {"$geometry": {...}}}}``.
+
+    Example:
+        >>> from data_bridge.operators import GeoWithin, GeoWithinTypes
+        >>> triangle = [[[0, 0], [0, 1], [1, 1], [0, 0]]]
+        >>> query = GeoWithin("loc", GeoWithinTypes.Polygon, triangle).query
+        >>> query["loc"]["$geoWithin"]["$geometry"]
+        {'type': 'Polygon', 'coordinates': [[[0, 0], [0, 1], [1, 1], [0, 0]]]}
+
+    """
 
     operator = "$geoWithin"
 
 
 class Box(BaseFindOperator):
-    """``{field: {"$geoWithin": {"$box": [lower_left, upper_right]}}}``."""
+    """``{field: {"$geoWithin": {"$box": [lower_left, upper_right]}}}``.
+
+    Example:
+        >>> from data_bridge.operators import Box
+        >>> Box("loc", [0, 0], [10, 10]).query
+        {'loc': {'$geoWithin': {'$box': [[0, 0], [10, 10]]}}}
+
+    """
 
     def __init__(self, field: Any, lower_left: list[float], upper_right: list[float]) -> None:
         self.field = field
@@ -450,7 +661,14 @@ class Box(BaseFindOperator):
 
 
 class Near(BaseFindOperator):
-    """``{field: {"$near": {"$geometry": point, "$maxDistance": ..., "$minDistance": ...}}}``."""
+    """``{field: {"$near": {"$geometry": point, "$maxDistance": ..., "$minDistance": ...}}}``.
+
+    Example:
+        >>> from data_bridge.operators import Near
+        >>> Near("loc", 2.3, 48.8, max_distance=500).query["loc"]
+        {'$near': {'$geometry': {'type': 'Point', 'coordinates': [2.3, 48.8]}, '$maxDistance': 500}}
+
+    """
 
     operator = "$near"
 
@@ -481,6 +699,13 @@ class Near(BaseFindOperator):
 
 
 class NearSphere(Near):
-    """Like :class:`Near` with ``$nearSphere``."""
+    """Like :class:`Near` with ``$nearSphere``.
+
+    Example:
+        >>> from data_bridge.operators import NearSphere
+        >>> NearSphere("loc", 2.3, 48.8).query
+        {'loc': {'$nearSphere': {'$geometry': {'type': 'Point', 'coordinates': [2.3, 48.8]}}}}
+
+    """
 
     operator = "$nearSphere"

@@ -16,7 +16,17 @@ from data_bridge.odm.operators_base import BaseOperator
 
 
 class BaseUpdateOperator(BaseOperator):
-    """``{operator: expression}``; field keys may be ``ExpressionField``s."""
+    """``{operator: expression}``; field keys may be ``ExpressionField``s.
+
+    Example:
+        >>> from data_bridge import Document
+        >>> from data_bridge.operators import Set
+        >>> class User(Document):
+        ...     name: str
+        >>> Set({User.name: "Ada"}).query
+        {'$set': {'name': 'Ada'}}
+
+    """
 
     operator = ""
 
@@ -33,7 +43,14 @@ class BaseUpdateOperator(BaseOperator):
 
 
 class Set(BaseUpdateOperator):
-    """``{"$set": {...}}``."""
+    """``{"$set": {...}}``.
+
+    Example:
+        >>> from data_bridge.operators import Set
+        >>> Set({"name": "Ada"}).query
+        {'$set': {'name': 'Ada'}}
+
+    """
 
     operator = "$set"
 
@@ -49,84 +66,182 @@ class SetRevisionId(BaseUpdateOperator):
 
 
 class CurrentDate(BaseUpdateOperator):
-    """``{"$currentDate": {...}}``."""
+    """``{"$currentDate": {...}}``.
+
+    Example:
+        >>> from data_bridge.operators import CurrentDate
+        >>> CurrentDate({"updated": True}).query
+        {'$currentDate': {'updated': True}}
+
+    """
 
     operator = "$currentDate"
 
 
 class Inc(BaseUpdateOperator):
-    """``{"$inc": {...}}``."""
+    """``{"$inc": {...}}``.
+
+    Example:
+        >>> from data_bridge.operators import Inc
+        >>> Inc({"views": 1}).query
+        {'$inc': {'views': 1}}
+
+    """
 
     operator = "$inc"
 
 
 class Min(BaseUpdateOperator):
-    """``{"$min": {...}}``."""
+    """``{"$min": {...}}``.
+
+    Example:
+        >>> from data_bridge.operators import Min
+        >>> Min({"low": 3}).query
+        {'$min': {'low': 3}}
+
+    """
 
     operator = "$min"
 
 
 class Max(BaseUpdateOperator):
-    """``{"$max": {...}}``."""
+    """``{"$max": {...}}``.
+
+    Example:
+        >>> from data_bridge.operators import Max
+        >>> Max({"high": 9}).query
+        {'$max': {'high': 9}}
+
+    """
 
     operator = "$max"
 
 
 class Mul(BaseUpdateOperator):
-    """``{"$mul": {...}}``."""
+    """``{"$mul": {...}}``.
+
+    Example:
+        >>> from data_bridge.operators import Mul
+        >>> Mul({"price": 2}).query
+        {'$mul': {'price': 2}}
+
+    """
 
     operator = "$mul"
 
 
 class Rename(BaseUpdateOperator):
-    """``{"$rename": {...}}``."""
+    """``{"$rename": {...}}``.
+
+    Example:
+        >>> from data_bridge.operators import Rename
+        >>> Rename({"nick": "alias"}).query
+        {'$rename': {'nick': 'alias'}}
+
+    """
 
     operator = "$rename"
 
 
 class SetOnInsert(BaseUpdateOperator):
-    """``{"$setOnInsert": {...}}``."""
+    """``{"$setOnInsert": {...}}``.
+
+    Example:
+        >>> from data_bridge.operators import SetOnInsert
+        >>> SetOnInsert({"visits": 0}).query
+        {'$setOnInsert': {'visits': 0}}
+
+    """
 
     operator = "$setOnInsert"
 
 
 class Unset(BaseUpdateOperator):
-    """``{"$unset": {...}}``."""
+    """``{"$unset": {...}}``.
+
+    Example:
+        >>> from data_bridge.operators import Unset
+        >>> Unset({"tmp": ""}).query
+        {'$unset': {'tmp': ''}}
+
+    """
 
     operator = "$unset"
 
 
 class AddToSet(BaseUpdateOperator):
-    """``{"$addToSet": {...}}``."""
+    """``{"$addToSet": {...}}``.
+
+    Example:
+        >>> from data_bridge.operators import AddToSet
+        >>> AddToSet({"tags": "new"}).query
+        {'$addToSet': {'tags': 'new'}}
+
+    """
 
     operator = "$addToSet"
 
 
 class Pop(BaseUpdateOperator):
-    """``{"$pop": {...}}``."""
+    """``{"$pop": {...}}``.
+
+    Example:
+        >>> from data_bridge.operators import Pop
+        >>> Pop({"queue": -1}).query
+        {'$pop': {'queue': -1}}
+
+    """
 
     operator = "$pop"
 
 
 class Pull(BaseUpdateOperator):
-    """``{"$pull": {...}}``."""
+    """``{"$pull": {...}}``.
+
+    Example:
+        >>> from data_bridge.operators import Pull
+        >>> Pull({"tags": "old"}).query
+        {'$pull': {'tags': 'old'}}
+
+    """
 
     operator = "$pull"
 
 
 class Push(BaseUpdateOperator):
-    """``{"$push": {...}}``."""
+    """``{"$push": {...}}``.
+
+    Example:
+        >>> from data_bridge.operators import Push
+        >>> Push({"tags": {"$each": ["a", "b"]}}).query
+        {'$push': {'tags': {'$each': ['a', 'b']}}}
+
+    """
 
     operator = "$push"
 
 
 class PullAll(BaseUpdateOperator):
-    """``{"$pullAll": {...}}``."""
+    """``{"$pullAll": {...}}``.
+
+    Example:
+        >>> from data_bridge.operators import PullAll
+        >>> PullAll({"scores": [0, 5]}).query
+        {'$pullAll': {'scores': [0, 5]}}
+
+    """
 
     operator = "$pullAll"
 
 
 class Bit(BaseUpdateOperator):
-    """``{"$bit": {...}}``."""
+    """``{"$bit": {...}}``.
+
+    Example:
+        >>> from data_bridge.operators import Bit
+        >>> Bit({"flags": {"and": 5}}).query
+        {'$bit': {'flags': {'and': 5}}}
+
+    """
 
     operator = "$bit"

@@ -24,7 +24,21 @@ M = TypeVar("M")
 
 
 class SyncUpdateMany(queries.UpdateMany):
-    """Blocking update of every match; ``.run()`` executes it."""
+    """Blocking update of every match; ``.run()`` executes it.
+
+    Example:
+        >>> from data_bridge.sync import Document
+        >>> class User(Document):
+        ...     name: str
+        ...     age: int = 0
+        >>> from data_bridge.operators import Inc
+        >>> update = User.find(User.age >= 18).update(Inc({User.age: 1}))
+        >>> update.get_update_query()
+        {'$inc': {'age': 1}}
+        >>> update.run().modified_count  # doctest: +SKIP
+        2
+
+    """
 
     def run(self) -> Any:
         """Execute; UpdateResult (or the inserted document on upsert)."""
@@ -32,7 +46,21 @@ class SyncUpdateMany(queries.UpdateMany):
 
 
 class SyncUpdateOne(queries.UpdateOne):
-    """Blocking update of the first match; ``.run()`` executes it."""
+    """Blocking update of the first match; ``.run()`` executes it.
+
+    Example:
+        >>> from data_bridge.sync import Document
+        >>> class User(Document):
+        ...     name: str
+        ...     age: int = 0
+        >>> from data_bridge.operators import Set
+        >>> update = User.find_one(User.name == "Ada").update(Set({User.age: 37}))
+        >>> update.get_update_query()
+        {'$set': {'age': 37}}
+        >>> update.run().modified_count  # doctest: +SKIP
+        1
+
+    """
 
     def run(self) -> Any:
         """Execute; UpdateResult or a document, per ``response_type``."""
@@ -40,7 +68,20 @@ class SyncUpdateOne(queries.UpdateOne):
 
 
 class SyncDeleteMany(queries.DeleteMany):
-    """Blocking delete of every match; ``.run()`` executes it."""
+    """Blocking delete of every match; ``.run()`` executes it.
+
+    Example:
+        >>> from data_bridge.sync import Document
+        >>> class User(Document):
+        ...     name: str
+        ...     age: int = 0
+        >>> delete = User.find(User.age < 18).delete()
+        >>> delete.find_query
+        {'age': {'$lt': 18}}
+        >>> delete.run().deleted_count  # doctest: +SKIP
+        1
+
+    """
 
     def run(self) -> Any:
         """Execute; the DeleteResult."""
@@ -48,7 +89,20 @@ class SyncDeleteMany(queries.DeleteMany):
 
 
 class SyncDeleteOne(queries.DeleteOne):
-    """Blocking delete of the first match; ``.run()`` executes it."""
+    """Blocking delete of the first match; ``.run()`` executes it.
+
+    Example:
+        >>> from data_bridge.sync import Document
+        >>> class User(Document):
+        ...     name: str
+        ...     age: int = 0
+        >>> delete = User.find_one(User.name == "Ada").delete()
+        >>> delete.find_query
+        {'name': 'Ada'}
+        >>> delete.run().deleted_count  # doctest: +SKIP
+        1
+
+    """
 
     def run(self) -> Any:
         """Execute; the DeleteResult."""
@@ -56,7 +110,20 @@ class SyncDeleteOne(queries.DeleteOne):
 
 
 class SyncAggregationQuery(SyncAggregationArrow, queries.AggregationQuery):  # type: ignore[misc]
-    """Blocking aggregation."""
+    """Blocking aggregation: ``to_list()`` (or ``run()``) returns the result documents.
+
+    Example:
+        >>> from data_bridge.sync import Document
+        >>> class User(Document):
+        ...     name: str
+        ...     age: int = 0
+        >>> count = User.find(User.age >= 18).aggregate([{"$count": "n"}])
+        >>> count.get_aggregation_pipeline()
+        [{'$match': {'age': {'$gte': 18}}}, {'$count': 'n'}]
+        >>> count.to_list()  # doctest: +SKIP
+        [{'n': 2}]
+
+    """
 
     def to_list(self, length: int | None = None) -> list[Any]:  # type: ignore[override]
         """Every result (at most ``length``)."""
@@ -71,7 +138,22 @@ class SyncAggregationQuery(SyncAggregationArrow, queries.AggregationQuery):  # t
 
 
 class SyncFindMany(SyncFindManyArrow, queries.FindMany[M]):  # type: ignore[misc]
-    """Blocking find over many documents."""
+    """Blocking find over many documents: ``to_list()``, ``count()``, ... run it.
+
+    Example:
+        >>> from data_bridge.sync import Document
+        >>> class User(Document):
+        ...     name: str
+        ...     age: int = 0
+        >>> adults = User.find(User.age >= 18).sort(-User.age)
+        >>> adults.get_filter_query()
+        {'age': {'$gte': 18}}
+        >>> [user.name for user in adults.to_list()]  # doctest: +SKIP
+        ['Ada', 'Bob']
+        >>> adults.count()  # doctest: +SKIP
+        2
+
+    """
 
     _update_many_cls = SyncUpdateMany
     _delete_many_cls = SyncDeleteMany
@@ -127,7 +209,20 @@ class SyncFindMany(SyncFindManyArrow, queries.FindMany[M]):  # type: ignore[misc
 
 
 class SyncFindOne(SyncFindOneExplain, queries.FindOne[M]):  # type: ignore[misc]
-    """Blocking find of one document: ``.run()`` returns it or None."""
+    """Blocking find of one document: ``.run()`` returns it or None.
+
+    Example:
+        >>> from data_bridge.sync import Document
+        >>> class User(Document):
+        ...     name: str
+        ...     age: int = 0
+        >>> query = User.find_one(User.name == "Ada")
+        >>> query.get_filter_query()
+        {'name': 'Ada'}
+        >>> query.run().age  # doctest: +SKIP
+        36
+
+    """
 
     _update_one_cls = SyncUpdateOne
     _delete_one_cls = SyncDeleteOne
