@@ -195,3 +195,16 @@ def test_commands_can_be_registered(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert main(["tests-echo", "hi"]) == 0
     assert capsys.readouterr().out == "hi\n"
+
+
+def test_suggest_without_a_database_skips_the_server_check(
+    model_path: Path, mongodb_uri: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A URI without a database (as MONGODB_URI usually is) must not stop the suggestion.
+    status = main(
+        ["index", "suggest", "cli_models:Person", "--uri", mongodb_uri, "--query", '{"name": "y"}']
+    )
+    captured = capsys.readouterr()
+    assert status == 0
+    assert "server indexes not checked" in captured.err
+    assert "name" in captured.out

@@ -262,6 +262,16 @@ class Table:
     def nulled(self) -> int:
         """Values stored as null by `on_mismatch="null"` because their type did not fit."""
 
+    @property
+    def stats(self) -> dict[str, float] | None:
+        """What the query cost, or None for a table not read from the server (`bson_to_arrow`).
+
+        `{"server_ms": float, "decode_ms": float, "batches": int, "bson_bytes": int}`:
+        time waiting for the server (command + getMores, prefetch overlap excluded), time in
+        the Rust codec, server batches received and BSON bytes of the documents received.
+        `server_ms + decode_ms` never exceeds the call's wall time.
+        """
+
     def __len__(self) -> int: ...
     def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
         """Export as an Arrow C stream PyCapsule (zero-copy)."""
@@ -300,6 +310,10 @@ class RecordBatchStream:
     @property
     def schema(self) -> Schema:
         """The Arrow schema (blocks until the first batch has arrived when inferring)."""
+
+    @property
+    def stats(self) -> dict[str, float]:
+        """`Table.stats` summed over the batches pulled so far (by any route)."""
 
     def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
         """Export the remaining batches as an Arrow C stream; can be consumed once."""

@@ -20,6 +20,23 @@ def _ops(caplog: pytest.LogCaptureFixture, logger: str = "data_bridge.odm") -> l
     return [r.data_bridge for r in caplog.records if r.name == logger]
 
 
+def _assert_read_split(op: dict) -> None:
+    """The engine's split of a read: present, non-negative, within the engine call's time."""
+    for key in ("server_ms", "decode_ms", "engine_ms"):
+        assert isinstance(op[key], float)
+        assert op[key] >= 0
+    for key in ("batches", "bson_bytes"):
+        assert isinstance(op[key], int)
+    assert op["batches"] >= 1
+    assert op["bson_bytes"] > 0
+    assert op["server_ms"] + op["decode_ms"] <= op["engine_ms"]
+
+
+def _field(line: str, name: str) -> str:
+    (value,) = [part.split("=", 1)[1] for part in line.split() if part.startswith(f"{name}=")]
+    return value
+
+
 async def test_off_by_default_logs_nothing(
     family: SimpleNamespace, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -46,9 +63,8 @@ async def test_find_is_logged_with_redacted_shape_and_timings(
     assert op["query"] == {"$and": [{"age": {"$gt": "?"}}, {"city": "?"}]}
     assert op["sort"] == {"name": 1}
     assert op["docs"] == len(docs) > 0
-    assert op["arrow_bytes"] > 0
+    _assert_read_split(op)
     assert op["error"] is None
-    assert op["engine_ms"] >= 0
     assert op["python_ms"] >= 0
     assert op["total_ms"] == pytest.approx(op["engine_ms"] + op["python_ms"], abs=1e-6)
     (line,) = [r.getMessage() for r in caplog.records if r.name == "data_bridge.odm"]
@@ -57,6 +73,10 @@ async def test_find_is_logged_with_redacted_shape_and_timings(
     assert "30" not in line.split("total=")[0]
     assert "c1" not in line
     assert f"docs={len(docs)}" in line
+    assert _field(line, "bytes") == str(op["bson_bytes"])
+    for name in ("server", "decode", "python", "total"):
+        assert float(_field(line, name).removesuffix("ms")) >= 0
+    assert "engine=" not in line  # replaced by the engine's own split
 
 
 async def test_show_values(family: SimpleNamespace, caplog: pytest.LogCaptureFixture) -> None:
@@ -91,6 +111,12 @@ async def test_writes_and_failures_are_logged(
     assert delete_op["command"] == "delete_many"
     assert delete_op["query"] == {"age": "?"}
     assert delete_op["docs"] == result.deleted_count == 1
+    # Writes have no read split: the engine call's time is reported as a whole.
+    for logged in (insert_op, delete_op):
+        assert logged["engine_ms"] >= 0
+        assert logged["server_ms"] is logged["decode_ms"] is logged["bson_bytes"] is None
+    lines = [r.getMessage() for r in caplog.records if r.name == "data_bridge.odm"]
+    assert all("engine=" in line and "server=" not in line for line in lines)
 
 
 def test_analytics_reads_go_to_their_logger(
@@ -103,7 +129,7 @@ def test_analytics_reads_go_to_their_logger(
     assert op["command"] == "find"
     assert op["query"] == {"age": {"$lt": "?"}}
     assert op["docs"] == table.num_rows == PEOPLE // 20
-    assert op["arrow_bytes"] > 0
+    _assert_read_split(op)
     assert op["python_ms"] is None  # the table leaves the library undecoded
 
 

@@ -39,7 +39,7 @@ pub use error::{EngineError, Result};
 pub use indexes::{default_index_name, IndexSpec};
 pub use mongodb;
 pub use read::{
-    batch_documents, BatchStream, DecodeRequest, Mismatch, Query, RawBatches, TableData,
+    batch_documents, BatchStream, DecodeRequest, Mismatch, Query, RawBatches, ReadStats, TableData,
 };
 pub use session::{Session, SessionGuard};
 pub use write::Multiplicity;

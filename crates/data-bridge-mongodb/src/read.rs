@@ -2,6 +2,8 @@
 //! consumer decodes the previous batch, so fetching batch N+1 overlaps decoding batch N.
 
 use std::collections::VecDeque;
+use std::ops::AddAssign;
+use std::time::{Duration, Instant};
 
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
@@ -80,6 +82,38 @@ impl DecodeRequest {
     }
 }
 
+/// Where a read spent its time, and how much it received.
+///
+/// Measured per server batch (a few clock reads each, one addition per document), so it is
+/// always on. Both times are measured on the consumer's side and never overlap: a `getMore`
+/// that ran while the previous batch was being decoded (prefetch) costs only the wait that was
+/// left, so `server + decode` splits the read's wall time and never exceeds it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReadStats {
+    /// Wall time waiting for the server: the initial command and the `getMore`s.
+    pub server: Duration,
+    /// Time in the codec (splitting batches into documents, inference, decoding).
+    pub decode: Duration,
+    /// Server batches received, empty ones included.
+    pub batches: u64,
+    /// BSON bytes of the documents received (the sum of their encoded lengths).
+    pub bson_bytes: u64,
+}
+
+impl AddAssign for ReadStats {
+    fn add_assign(&mut self, other: Self) {
+        self.server += other.server;
+        self.decode += other.decode;
+        self.batches += other.batches;
+        self.bson_bytes += other.bson_bytes;
+    }
+}
+
+/// The encoded size of a batch's documents.
+fn bson_bytes(docs: &[&RawDocument]) -> u64 {
+    docs.iter().map(|d| d.as_bytes().len() as u64).sum()
+}
+
 /// Decoded query results: record batches sharing one schema.
 #[derive(Clone, Debug)]
 pub struct TableData {
@@ -89,6 +123,8 @@ pub struct TableData {
     pub batches: Vec<RecordBatch>,
     /// Values stored as null because their type did not fit (`Mismatch::Null`).
     pub nulled: u64,
+    /// What producing these batches cost (for a stream part: that part's server batches).
+    pub stats: ReadStats,
 }
 
 impl TableData {
@@ -137,6 +173,7 @@ fn decode(
         schema,
         batches: decoded.batches,
         nulled: decoded.nulled,
+        stats: ReadStats::default(),
     })
 }
 
@@ -148,6 +185,8 @@ fn decode(
 /// names the cursor, leaving it open on the server until it times out.
 pub struct RawBatches {
     rx: mpsc::Receiver<Result<RawBatch>>,
+    /// Time spent waiting for batches not yet claimed by `take_server`.
+    server: Duration,
 }
 
 impl RawBatches {
@@ -162,17 +201,32 @@ impl RawBatches {
                 let _ = tx.send(Err(e)).await;
             }
         })?;
-        Ok(Self { rx })
+        Ok(Self {
+            rx,
+            server: Duration::ZERO,
+        })
     }
 
     /// The next server batch, or `None` at the end.
     pub async fn next(&mut self) -> Result<Option<RawBatch>> {
-        self.rx.recv().await.transpose()
+        let started = Instant::now();
+        let item = self.rx.recv().await;
+        self.server += started.elapsed();
+        item.transpose()
     }
 
     /// The next server batch, blocking the calling (non-runtime) thread.
     pub fn blocking_next(&mut self) -> Result<Option<RawBatch>> {
-        self.rx.blocking_recv().transpose()
+        let started = Instant::now();
+        let item = self.rx.blocking_recv();
+        self.server += started.elapsed();
+        item.transpose()
+    }
+
+    /// Time spent waiting for server batches (the initial command, then `getMore`s not
+    /// already hidden behind decoding by the prefetch) since the last call.
+    pub fn take_server(&mut self) -> Duration {
+        std::mem::take(&mut self.server)
     }
 
     /// Every remaining batch.
@@ -259,18 +313,27 @@ impl Collection {
                     schema: schema.clone(),
                     batches: Vec::new(),
                     nulled: 0,
+                    stats: ReadStats::default(),
                 };
                 let mut rows = 0usize;
                 while let Some(raw) = source.next().await? {
                     let (schema, request) = (schema.clone(), request.clone());
                     let part = runtime::run_blocking(move || {
+                        let started = Instant::now();
                         let docs = batch_documents(&raw)?;
-                        let part = decode(&docs, Some(&schema), &request, rows)?;
+                        let mut part = decode(&docs, Some(&schema), &request, rows)?;
+                        part.stats.decode = started.elapsed();
+                        part.stats.bson_bytes = bson_bytes(&docs);
                         Ok((part, docs.len()))
                     })
                     .await?;
                     rows += part.1;
                     table.nulled += part.0.nulled;
+                    table.stats += ReadStats {
+                        server: source.take_server(),
+                        batches: 1,
+                        ..part.0.stats
+                    };
                     // An empty server batch adds nothing (not even a zero-row batch).
                     let rows_in = part.0.batches.into_iter().filter(|b| b.num_rows() > 0);
                     table.batches.extend(rows_in);
@@ -278,13 +341,25 @@ impl Collection {
                 Ok(table)
             }
             None => {
-                let raw = source.collect().await?;
+                let mut raw = Vec::new();
+                while let Some(batch) = source.next().await? {
+                    raw.push(batch);
+                }
+                let server = source.take_server();
                 runtime::run_blocking(move || {
+                    let started = Instant::now();
                     let mut docs = Vec::new();
                     for batch in &raw {
                         docs.extend(batch_documents(batch)?);
                     }
-                    Ok(decode(&docs, None, &request, 0)?)
+                    let mut table = decode(&docs, None, &request, 0)?;
+                    table.stats = ReadStats {
+                        server,
+                        decode: started.elapsed(),
+                        batches: raw.len() as u64,
+                        bson_bytes: bson_bytes(&docs),
+                    };
+                    Ok(table)
                 })
                 .await
             }
@@ -304,6 +379,7 @@ impl Collection {
             request,
             rows: 0,
             pending: VecDeque::new(),
+            skipped: ReadStats::default(),
         })
     }
 
@@ -320,6 +396,9 @@ pub struct BatchStream {
     inferred: bool,
     rows: usize,
     pending: VecDeque<TableData>,
+    /// Stats of server batches that produced no part (empty, schema still unknown), charged
+    /// to the next part so a stream's parts add up to the whole read.
+    skipped: ReadStats,
 }
 
 fn decode_stream_batch(
@@ -328,10 +407,11 @@ fn decode_stream_batch(
     inferred: bool,
     rows: usize,
 ) -> Result<(TableData, usize)> {
+    let started = Instant::now();
     let docs = batch_documents(raw)?;
     let schema = request.schema.as_ref();
     let checked = inferred && schema.is_some();
-    let part = decode(&docs, schema, request, rows).map_err(|e| {
+    let mut part = decode(&docs, schema, request, rows).map_err(|e| {
         if checked {
             EngineError::InferredSchemaMismatch(e)
         } else {
@@ -346,10 +426,27 @@ fn decode_stream_batch(
             });
         }
     }
+    part.stats = ReadStats {
+        server: Duration::ZERO,
+        decode: started.elapsed(),
+        batches: 1,
+        bson_bytes: bson_bytes(&docs),
+    };
     Ok((part, docs.len()))
 }
 
 impl BatchStream {
+    /// Adds the server time of the batch just decoded; returns whether `part` is kept.
+    fn charge(&mut self, part: &mut TableData, count: usize, server: Duration) -> bool {
+        part.stats.server += server;
+        part.stats += std::mem::take(&mut self.skipped);
+        if count > 0 || self.request.schema.is_some() {
+            return true;
+        }
+        self.skipped = part.stats;
+        false
+    }
+
     fn accept(&mut self, part: TableData, rows: usize) {
         self.rows += rows;
         if self.request.schema.is_none() {
@@ -381,10 +478,11 @@ impl BatchStream {
                 return Ok(self.finish());
             };
             let (request, inferred, rows) = (self.request.clone(), self.inferred, self.rows);
-            let (part, count) =
+            let server = source.take_server();
+            let (mut part, count) =
                 runtime::run_blocking(move || decode_stream_batch(&raw, &request, inferred, rows))
                     .await?;
-            if count > 0 || self.request.schema.is_some() {
+            if self.charge(&mut part, count, server) {
                 self.accept(part, count);
                 return Ok(self.pending.pop_front());
             }
@@ -403,8 +501,10 @@ impl BatchStream {
             let Some(raw) = source.blocking_next()? else {
                 return Ok(self.finish());
             };
-            let (part, count) = decode_stream_batch(&raw, &self.request, self.inferred, self.rows)?;
-            if count > 0 || self.request.schema.is_some() {
+            let server = source.take_server();
+            let (mut part, count) =
+                decode_stream_batch(&raw, &self.request, self.inferred, self.rows)?;
+            if self.charge(&mut part, count, server) {
                 self.accept(part, count);
                 return Ok(self.pending.pop_front());
             }

@@ -102,6 +102,7 @@ pub fn bson_to_arrow(
         schema: decoded.schema,
         batches: decoded.batches,
         nulled: decoded.nulled,
+        stats: None,
     })
 }
 

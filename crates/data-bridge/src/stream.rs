@@ -1,33 +1,51 @@
 //! `RecordBatchStream`: a lazily fetched and decoded query result.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 
 use arrow_array::{ArrayRef, RecordBatch, StructArray};
 use arrow_schema::{ArrowError, FieldRef};
-use data_bridge_mongodb::{BatchStream, EngineError, TableData};
+use data_bridge_mongodb::{BatchStream, EngineError, ReadStats, TableData};
 use pyo3::exceptions::{PyStopAsyncIteration, PyStopIteration};
 use pyo3::prelude::*;
-use pyo3::types::PyCapsule;
+use pyo3::types::{PyCapsule, PyDict};
 use pyo3_arrow::ffi::{to_schema_pycapsule, to_stream_pycapsule, ArrayReader};
 use tokio::sync::Mutex;
 
+use crate::convert::read_stats_dict;
 use crate::error::CoreError;
 use crate::execute::{awaitable, blocking};
 use crate::table::{struct_field, PySchemaInfo, PyTable};
 
 type Shared = Arc<Mutex<Option<BatchStream>>>;
 
+/// Stats of every part pulled so far, by any route (iteration, read_all, the C stream).
+/// A plain mutex: held only to add or copy a few numbers, never across an await.
+#[derive(Clone, Default)]
+struct Totals(Arc<std::sync::Mutex<ReadStats>>);
+
+impl Totals {
+    fn add(&self, stats: ReadStats) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) += stats;
+    }
+
+    fn get(&self) -> ReadStats {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 /// A lazy query result; each pull fetches and decodes the next server batch.
 #[pyclass(module = "data_bridge._engine", name = "RecordBatchStream", frozen)]
 pub struct PyRecordBatchStream {
     inner: Shared,
+    totals: Totals,
 }
 
 impl PyRecordBatchStream {
     pub fn new(stream: BatchStream) -> Self {
         Self {
             inner: Arc::new(Mutex::new(Some(stream))),
+            totals: Totals::default(),
         }
     }
 }
@@ -38,10 +56,14 @@ fn consumed() -> CoreError {
     ))
 }
 
-async fn next_table(inner: Shared) -> Result<Option<TableData>, CoreError> {
+async fn next_table(inner: Shared, totals: Totals) -> Result<Option<TableData>, CoreError> {
     let mut guard = inner.lock().await;
     let stream = guard.as_mut().ok_or_else(consumed)?;
-    Ok(stream.next().await?)
+    let part = stream.next().await?;
+    if let Some(part) = &part {
+        totals.add(part.stats);
+    }
+    Ok(part)
 }
 
 /// Pulls the remaining batches for a C stream consumer (which may hold the GIL: nothing here
@@ -50,6 +72,7 @@ struct StreamReader {
     stream: BatchStream,
     field: FieldRef,
     pending: VecDeque<RecordBatch>,
+    totals: Totals,
 }
 
 impl Iterator for StreamReader {
@@ -61,7 +84,10 @@ impl Iterator for StreamReader {
                 return Some(Ok(Arc::new(StructArray::from(batch))));
             }
             match self.stream.blocking_next() {
-                Ok(Some(table)) => self.pending.extend(table.batches),
+                Ok(Some(table)) => {
+                    self.totals.add(table.stats);
+                    self.pending.extend(table.batches);
+                }
                 Ok(None) => return None,
                 Err(e) => return Some(Err(ArrowError::ExternalError(Box::new(e)))),
             }
@@ -105,6 +131,7 @@ impl PyRecordBatchStream {
             stream,
             field: struct_field(&schema),
             pending: VecDeque::new(),
+            totals: self.totals.clone(),
         };
         Ok(to_stream_pycapsule(py, Box::new(reader), requested_schema)?)
     }
@@ -118,9 +145,15 @@ impl PyRecordBatchStream {
         slf
     }
 
+    /// Cumulative over the parts pulled so far.
+    #[getter]
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        read_stats_dict(py, &self.totals.get())
+    }
+
     fn __next__(&self, py: Python<'_>) -> PyResult<PyTable> {
-        let inner = self.inner.clone();
-        match blocking(py, next_table(inner))? {
+        let (inner, totals) = (self.inner.clone(), self.totals.clone());
+        match blocking(py, next_table(inner, totals))? {
             Some(table) => Ok(table.into()),
             None => Err(PyStopIteration::new_err(())),
         }
@@ -131,9 +164,9 @@ impl PyRecordBatchStream {
     }
 
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let inner = self.inner.clone();
+        let (inner, totals) = (self.inner.clone(), self.totals.clone());
         awaitable(py, async move {
-            match next_table(inner).await? {
+            match next_table(inner, totals).await? {
                 Some(table) => Ok(PyTable::from(table)),
                 None => Err(CoreError::Python(PyStopAsyncIteration::new_err(()))),
             }
@@ -141,7 +174,7 @@ impl PyRecordBatchStream {
     }
 
     fn read_all(&self, py: Python<'_>) -> PyResult<PyTable> {
-        let inner = self.inner.clone();
+        let (inner, totals) = (self.inner.clone(), self.totals.clone());
         blocking(py, async move {
             let mut guard = inner.lock().await;
             let stream = guard.as_mut().ok_or_else(consumed)?;
@@ -150,8 +183,11 @@ impl PyRecordBatchStream {
                 schema,
                 batches: Vec::new(),
                 nulled: 0,
+                stats: ReadStats::default(),
             };
             while let Some(part) = stream.next().await? {
+                totals.add(part.stats);
+                table.stats += part.stats;
                 table.nulled += part.nulled;
                 table.batches.extend(part.batches);
             }

@@ -4,12 +4,12 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, RecordBatch, StructArray};
 use arrow_schema::{Field, SchemaRef};
-use data_bridge_mongodb::TableData;
+use data_bridge_mongodb::{ReadStats, TableData};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict, PyList};
 use pyo3_arrow::ffi::{to_schema_pycapsule, to_stream_pycapsule, ArrayIterator};
 
-use crate::convert::{column_values, numpy_column, row_dict, table_rows};
+use crate::convert::{column_values, numpy_column, read_stats_dict, row_dict, table_rows};
 
 /// The C stream export shared by Table and RecordBatchStream: batches as struct arrays.
 pub fn stream_capsule<'py>(
@@ -90,6 +90,8 @@ pub struct PyTable {
     pub schema: SchemaRef,
     pub batches: Vec<RecordBatch>,
     pub nulled: u64,
+    /// What the query cost; `None` for tables not read from the server.
+    pub stats: Option<ReadStats>,
 }
 
 impl From<TableData> for PyTable {
@@ -98,6 +100,7 @@ impl From<TableData> for PyTable {
             schema: t.schema,
             batches: t.batches,
             nulled: t.nulled,
+            stats: Some(t.stats),
         }
     }
 }
@@ -144,6 +147,14 @@ impl PyTable {
     #[getter]
     fn nulled(&self) -> u64 {
         self.nulled
+    }
+
+    #[getter]
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        self.stats
+            .as_ref()
+            .map(|s| read_stats_dict(py, s))
+            .transpose()
     }
 
     fn __len__(&self) -> usize {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -54,7 +55,12 @@ def _declared_keys(model: type[Any]) -> list[list[tuple[str, Any]]]:
 def _server_keys(args: argparse.Namespace, collection_name: str) -> list[list[tuple[str, Any]]]:
     if not args.uri:
         return []
-    engine_db = database(args, client(args))
+    engine_client = client(args)
+    if not getattr(args, "db", None) and engine_client.default_database() is None:
+        # MONGODB_URI is often set without a database: suggest anyway, and say what was skipped.
+        print("# server indexes not checked: no database (pass --db)", file=sys.stderr)
+        return []
+    engine_db = database(args, engine_client)
     indexes = engine_db.collection(collection_name).list_indexes_sync()
     return [list(dict(ix.get("key") or {}).items()) for ix in indexes]
 

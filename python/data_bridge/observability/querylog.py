@@ -14,18 +14,16 @@ Example:
     >>> import data_bridge
     >>> data_bridge.enable_query_logging(slow_ms=100)  # doctest: +SKIP
     >>> User.find(User.age > 30).to_list()  # doctest: +SKIP
-    INFO data_bridge.odm: find app.users {"age": {"$gt": "?"}} docs=90 ... total=3.10ms
+    INFO data_bridge.odm: find app.users {"age": {"$gt": "?"}} total=3.10ms server=... docs=90 ...
 
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import json
 import logging
 import os
-import sys
 import time
 from typing import Any
 
@@ -88,8 +86,11 @@ class Operation:
         command: The engine method (``find``, ``aggregate``, ``update_many``...).
         query / pipeline / sort / update: Shapes (values hidden unless ``show_values``).
         docs: Documents returned (reads) or written (writes); None when not applicable.
-        arrow_bytes: Size of the decoded Arrow data returned (reads into tables).
-        engine_ms: The engine call: server round trips plus decoding in Rust.
+        bson_bytes: BSON bytes of the documents the server returned (reads into tables).
+        batches: Server batches received (reads into tables).
+        engine_ms: The engine call as a whole: server round trips plus decoding in Rust.
+        server_ms: The part of ``engine_ms`` spent waiting for the server (reads into tables).
+        decode_ms: The part of ``engine_ms`` spent decoding BSON in Rust (reads into tables).
         python_ms: Python work on the result until the operation's next step (building model
             instances); None where the result leaves the library undecoded (Arrow exports).
         total_ms: ``engine_ms + python_ms``.
@@ -98,6 +99,9 @@ class Operation:
     Example:
         >>> Operation("odm", "app.users", "find", total_ms=1.0).line()
         'find app.users total=1.00ms'
+        >>> Operation("odm", "app.users", "find", docs=2, bson_bytes=80, engine_ms=0.9,
+        ...           server_ms=0.5, decode_ms=0.1, python_ms=0.1, total_ms=1.0).line()
+        'find app.users total=1.00ms server=0.50ms decode=0.10ms python=0.10ms docs=2 bytes=80'
 
     """
 
@@ -109,8 +113,11 @@ class Operation:
     sort: Any = None
     update: Any = None
     docs: int | None = None
-    arrow_bytes: int | None = None
+    bson_bytes: int | None = None
+    batches: int | None = None
     engine_ms: float | None = None
+    server_ms: float | None = None
+    decode_ms: float | None = None
     python_ms: float | None = None
     total_ms: float = 0.0
     error: str | None = None
@@ -134,15 +141,18 @@ class Operation:
             parts.append(f"sort={_json(self.sort)}")
         if self.update is not None:
             parts.append(f"update={_json(self.update)}")
-        if self.docs is not None:
-            parts.append(f"docs={self.docs}")
-        if self.arrow_bytes is not None:
-            parts.append(f"bytes={self.arrow_bytes}")
         parts.append(f"total={self.total_ms:.2f}ms")
-        if self.engine_ms is not None:
+        if self.server_ms is not None and self.decode_ms is not None:
+            # The engine's own split replaces the engine call's wall time.
+            parts.append(f"server={self.server_ms:.2f}ms decode={self.decode_ms:.2f}ms")
+        elif self.engine_ms is not None:
             parts.append(f"engine={self.engine_ms:.2f}ms")
         if self.python_ms is not None:
             parts.append(f"python={self.python_ms:.2f}ms")
+        if self.docs is not None:
+            parts.append(f"docs={self.docs}")
+        if self.bson_bytes is not None:
+            parts.append(f"bytes={self.bson_bytes}")
         if self.error is not None:
             parts.append(f"error={self.error}")
         return " ".join(parts)
@@ -193,28 +203,23 @@ def describe(
     return op
 
 
-def _arrow_bytes(table: Any) -> int | None:
-    # pyarrow is optional: without it the size is not reported (the engine Table has no nbytes).
-    pa: Any = sys.modules.get("pyarrow")
-    if pa is None:
-        try:
-            pa = importlib.import_module("pyarrow")
-        except ImportError:
-            return None
-    try:
-        return int(pa.table(table).nbytes)  # zero-copy view of the engine's buffers
-    except (TypeError, ValueError, pa.ArrowException):  # not an Arrow exporter after all
-        return None
+def _take_stats(op: Operation, stats: dict[str, float]) -> None:
+    op.server_ms = float(stats["server_ms"])
+    op.decode_ms = float(stats["decode_ms"])
+    op.batches = int(stats["batches"])
+    op.bson_bytes = int(stats["bson_bytes"])
 
 
 def measure_result(op: Operation, result: Any) -> None:
-    """Fill ``docs`` / ``arrow_bytes`` from what the engine returned."""
+    """Fill ``docs`` and, for tables, the engine's read stats from what it returned."""
     if op.docs is not None:
         return
     num_rows = getattr(result, "num_rows", None)
     if isinstance(num_rows, int):
         op.docs = num_rows
-        op.arrow_bytes = _arrow_bytes(result)
+        stats = getattr(result, "stats", None)
+        if isinstance(stats, dict):
+            _take_stats(op, stats)
     elif isinstance(result, list):
         op.docs = len(result)
     elif isinstance(result, dict):

@@ -4,8 +4,9 @@
 ``querylog.enabled`` once and, when it is set, hand over to the functions here. Per engine
 call we measure:
 
-- ``engine_ms``: the engine method (server round trips plus BSON -> Arrow decoding in Rust;
-  the engine does not report the split between the two yet), and
+- ``engine_ms``: the engine method (server round trips plus BSON -> Arrow decoding in Rust);
+  for reads into tables the engine also reports its split (``Table.stats``): ``server_ms``,
+  ``decode_ms``, server ``batches`` and ``bson_bytes``, copied by ``querylog.measure_result``;
 - ``python_ms``: the plan's work on the result until its next step (building model instances).
 
 Example:
@@ -230,7 +231,7 @@ def _read_done(op: Operation, started: float, table: Any) -> bool:
 
 
 def read_sync(spec: ReadSpec) -> Any:
-    """``ReadSpec.read_sync`` with the read logged (engine time, rows, Arrow bytes)."""
+    """``ReadSpec.read_sync`` with the read logged (engine time and split, rows, BSON bytes)."""
     op, started = _read_op(spec), querylog.now()
     try:
         if spec.pipeline is not None:
@@ -247,7 +248,7 @@ def read_sync(spec: ReadSpec) -> Any:
 
 
 async def read_async(spec: ReadSpec) -> Any:
-    """``ReadSpec.read_async`` with the read logged (engine time, rows, Arrow bytes)."""
+    """``ReadSpec.read_async`` with the read logged (engine time and split, rows, BSON bytes)."""
     op, started = _read_op(spec), querylog.now()
     try:
         if spec.pipeline is not None:

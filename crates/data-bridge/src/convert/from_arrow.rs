@@ -208,7 +208,8 @@ fn array_values<'py>(
                 Some(ext::JAVASCRIPT_WITH_SCOPE) => {
                     let code = column("code");
                     let scope_pos = fields.iter().position(|f| f.name() == "scope");
-                    let scopes = scope_pos.map(|p| a.column(p).as_binary::<i32>().clone());
+                    let scopes =
+                        scope_pos.and_then(|p| a.column(p).as_binary_opt::<i32>().cloned());
                     let class = t.code.bind(py);
                     per_row(py, array, |i| match (code, &scopes) {
                         (Some(code), Some(scopes)) => {

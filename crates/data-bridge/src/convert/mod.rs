@@ -5,6 +5,7 @@ mod from_bson;
 pub mod options;
 mod pytypes;
 mod schema;
+mod stats;
 mod time;
 mod to_bson;
 
@@ -13,6 +14,7 @@ pub use from_bson::{
     bson_to_py, document_to_py, raw_document_to_py, PyDocuments, PyOptionalDocument, PyValues,
 };
 pub use schema::schema_arg;
+pub use stats::read_stats_dict;
 pub use to_bson::{
     to_bson, to_document, to_document_list, to_document_or_empty, to_insert_document,
     to_raw_document, Keys,
