@@ -13,7 +13,7 @@ export CARGO_TERM_COLOR ?= never
 MATURIN_TARGET := $(abspath target/maturin)
 RUFF_PATHS := python tests benches examples
 
-.PHONY: venv build demo test test-rust test-python lint fmt stubtest bench fuzz fuzz-smoke clean
+.PHONY: venv build demo test test-rust test-python lint fmt stubtest bench fuzz fuzz-smoke load clean
 
 $(VENV)/.deps: pyproject.toml
 	$(BOOT_PY) -m venv $(VENV)
@@ -56,6 +56,7 @@ test-python: build
 
 test: build lint stubtest
 	$(PY) -m data_bridge.embedded run -- bash -c 'cargo test --workspace && $(PY) -m pytest'
+	$(MAKE) fuzz-smoke
 
 # The Rust SecantusDB server, built once into the cache data_bridge.embedded looks in (~8 min cold).
 SECANTUS_ROOT := $(HOME)/.cache/data-bridge/secantus
@@ -68,8 +69,17 @@ $(SECANTUSD_RS):
 bench: build $(if $(MONGODB_URI),,$(SECANTUSD_RS))
 	$(PY) -m benches $(BENCH_ARGS)
 
+# Each codec fuzz target (decode, infer, encode, encode_decode) for 10 minutes; then `cmin`.
 fuzz:
 	$(MAKE) -C crates/data-bridge-arrow/fuzz run SECONDS=600
+
+# 60 s in all (15 s per target) from the committed corpus: part of `make test`.
+fuzz-smoke:
+	$(MAKE) -C crates/data-bridge-arrow/fuzz smoke SMOKE_SECONDS=15
+
+# The load test alone, with its numbers (ops/s, RSS samples) printed.
+load: build
+	$(PY) -m pytest tests/reliability/test_load.py -s -q
 
 clean:
 	rm -rf target $(VENV) python/data_bridge/_engine*.so

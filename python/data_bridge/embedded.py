@@ -437,6 +437,27 @@ class EmbeddedServer:
         self._process = None
         self._cleanup_dir()
 
+    def kill(self) -> None:
+        """Kill the server with SIGKILL, as a crash would, and wait for it to exit.
+
+        Its data directory is kept: ``EmbeddedServer(data_dir=..., port=server.port)`` restarts
+        it on the same data (fault-injection tests do this).
+
+        Example:
+            >>> server = EmbeddedServer(data_dir="/tmp/crash").start()  # doctest: +SKIP
+            >>> server.kill()  # doctest: +SKIP
+            >>> EmbeddedServer(data_dir="/tmp/crash", port=server.port).start()  # doctest: +SKIP
+            <EmbeddedServer (rust) running at mongodb://127.0.0.1:40125/>
+
+        """
+        process = self._process
+        if process is None or os.getpid() != self._pid:
+            return
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=15)
+        self._forget()
+
     def __enter__(self) -> EmbeddedServer:
         return self.start()
 

@@ -4,6 +4,7 @@ The engine errors are defined in Rust (``data_bridge._engine``) and re-exported 
 
     DataBridgeError
     ├── ConnectionFailure ── ServerSelectionTimeout
+    │                    └── WriteInterrupted (acknowledged .inserted_ids, .in_doubt_ids, ...)
     ├── OperationFailure (.code, .code_name, .labels, .details)
     │   ├── WriteError (.index) ── DuplicateKeyError (.key_pattern, .key_value)
     │   ├── WriteConcernError
@@ -21,6 +22,8 @@ Example:
 
 from __future__ import annotations
 
+from bson.errors import InvalidId
+
 from data_bridge._engine import (
     BulkWriteError,
     CodecError,
@@ -35,6 +38,7 @@ from data_bridge._engine import (
     ServerSelectionTimeout,
     WriteConcernError,
     WriteError,
+    WriteInterrupted,
 )
 
 __all__ = [
@@ -51,6 +55,7 @@ __all__ = [
     "ServerSelectionTimeout",
     "WriteConcernError",
     "WriteError",
+    "WriteInterrupted",
 ]
 
 # --- ODM errors (Python-only, subclasses of DataBridgeError) go below this line ---
@@ -98,6 +103,24 @@ class NotSupported(ODMError):
     """The operation is not supported for this kind of document."""
 
 
+class InvalidObjectId(InvalidInput, InvalidId):
+    """A value that is not an ObjectId was given where one is needed.
+
+    ``PydanticObjectId("xyz")``, ``Document.get("xyz")``: an ObjectId is 24 hex digits or 12
+    bytes. It is also a ``bson.errors.InvalidId`` (what Beanie and pymongo raise) and a
+    ``ValueError``, so existing ``except`` clauses keep working.
+
+    Example:
+        >>> from data_bridge import PydanticObjectId
+        >>> try:
+        ...     PydanticObjectId("xyz")
+        ... except InvalidObjectId as exc:
+        ...     print(exc)
+        'xyz' is not a valid ObjectId: expected 24 hex digits or 12 bytes
+
+    """
+
+
 class MigrationException(ODMError):
     """Kept for Beanie compatibility (migrations are not part of this release)."""
 
@@ -129,6 +152,7 @@ __all__ += [
     "DocumentAlreadyCreated",
     "DocumentNotFound",
     "DocumentWasNotSaved",
+    "InvalidObjectId",
     "MigrationException",
     "NotSupported",
     "ODMError",

@@ -105,3 +105,53 @@ def test_diff_reports_drift_then_nothing(
     done = cli(models, *args)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines()[-1].strip() == "no differences"
+
+
+def _sampled(done: subprocess.CompletedProcess[str]) -> int:
+    first = done.stdout.splitlines()[0].split()
+    assert first[0] == "Car:", done.stdout + done.stderr
+    return int(first[1])
+
+
+def test_diff_sample_size_and_all(
+    models: dict[str, str], pymongo_client: pymongo.MongoClient, db_name: str, mongodb_uri: str
+) -> None:
+    vehicles = pymongo_client[db_name]["schema_vehicles"]
+    vehicles.drop()
+    # 20 clean documents, then 10 newer ones whose seats are strings.
+    vehicles.insert_many(
+        [
+            {"_class_id": "Vehicle.Car", "color": "red", "plate": f"P{i}", "seats": 4}
+            for i in range(20)
+        ]
+    )
+    vehicles.insert_many(
+        [
+            {"_class_id": "Vehicle.Car", "color": "red", "plate": f"Q{i}", "seats": "four"}
+            for i in range(10)
+        ]
+    )
+    vehicles.create_index("plate")
+    args = ["schema", "diff", "schema_models:Car", "--uri", mongodb_uri, "--db", db_name]
+
+    everything = cli(models, *args, "--all")
+    assert everything.returncode == 1, everything.stderr
+    assert _sampled(everything) == 30
+    assert "! seats: stored types the model does not decode: string x10" in everything.stdout
+    assert _sampled(cli(models, *args, "--sample", "0")) == 30
+
+    few = cli(models, *args, "--sample", "5")
+    assert _sampled(few) == 5
+    # A random sample, not the oldest documents: 20 of 30 drawn without any of the 10 newer
+    # ones happens once in C(30, 20) = 30,045,015 draws.
+    twenty = cli(models, *args, "--sample", "20", "--json")
+    report = json.loads(twenty.stdout)
+    assert report["sampled"] == 20
+    assert 1 <= report["wrong_types"]["seats"]["string"] <= 10
+
+    clash = cli(models, *args, "--sample", "5", "--all")
+    assert clash.returncode == 2
+    assert "not allowed with argument" in clash.stderr
+    negative = cli(models, *args, "--sample", "-1")
+    assert negative.returncode == 2
+    assert "--sample must be 0 or more, got -1" in negative.stderr

@@ -544,7 +544,13 @@ impl<'a> Writer<'a> {
                 raw::DATETIME
             }
             Self::Text(kind, a) => {
-                write_string(out, text_value(*a, row))?;
+                let text = text_value(*a, row);
+                // Arrow imported over the C data interface is not re-validated: a string array
+                // built from raw buffers can hold bytes that are not UTF-8, as BSON strings must.
+                if let Err(e) = std::str::from_utf8(text) {
+                    return Err(encode_error(format!("string is not valid UTF-8: {e}")));
+                }
+                write_string(out, text)?;
                 *kind
             }
             Self::Binary(subtype, a) => {

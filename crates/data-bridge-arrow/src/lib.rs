@@ -103,6 +103,19 @@ pub use spec::{schema_from_spec, SpecType};
 /// Deepest nesting of documents and arrays the codec accepts (MongoDB's own limit is 100).
 pub const MAX_NESTING_DEPTH: usize = 100;
 
+/// Checks one document completely — lengths, terminators, element types, UTF-8 of keys and
+/// strings, booleans, nesting within [`MAX_NESTING_DEPTH`] — without building anything.
+/// Callers that turn raw bytes into other values (Python dicts) run it first, so bad bytes
+/// from the wire become an error naming `row` and the field path, never a crash.
+///
+/// ```
+/// let err = data_bridge_arrow::validate_document(&[5, 0, 0, 0, 1], 3).unwrap_err();
+/// assert_eq!(err.row(), Some(3));
+/// ```
+pub fn validate_document(bytes: &[u8], row: usize) -> Result<(), CodecError> {
+    raw::validate_document(bytes, MAX_NESTING_DEPTH).map_err(|e| e.at_row(row))
+}
+
 /// Walks every element of every document with bson's raw iterator and builds nothing: the bound
 /// decoding is measured against in the benchmarks. Returns the number of elements seen.
 #[doc(hidden)]

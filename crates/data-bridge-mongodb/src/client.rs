@@ -8,7 +8,7 @@ use bson::RawDocumentBuf;
 use mongodb::options::ClientOptions;
 
 use crate::error::{EngineError, Result};
-use crate::names::{validate_collection_name, validate_database_name};
+use crate::names::{validate_collection_name, validate_database_name, MAX_NAMESPACE_BYTES};
 use crate::session::Session;
 
 /// Options that override the URI's.
@@ -153,6 +153,14 @@ impl Database {
     /// A collection handle (no I/O).
     pub fn collection(&self, name: &str, allow_system: bool) -> Result<Collection> {
         validate_collection_name(name, allow_system)?;
+        let namespace = self.inner.name().len() + 1 + name.len();
+        if namespace > MAX_NAMESPACE_BYTES {
+            return Err(EngineError::invalid(format!(
+                "namespace \"{}.{name}\" is {namespace} bytes long; the limit is \
+                 {MAX_NAMESPACE_BYTES}",
+                self.inner.name()
+            )));
+        }
         Ok(Collection {
             inner: self.driver()?.collection::<RawDocumentBuf>(name),
             database: self.clone(),

@@ -3,7 +3,7 @@
 use bson::RawDocumentBuf;
 use data_bridge_arrow::CodecError;
 
-use crate::bulk::BulkWriteFailure;
+use crate::bulk::{BulkWriteFailure, InterruptedWrite};
 
 /// Everything an engine call can fail with. The bindings map each variant to one Python
 /// exception class; driver errors keep their kind, server code, labels and raw reply.
@@ -75,6 +75,17 @@ pub enum EngineError {
     /// Some writes of a bulk write failed; the counts say what happened to the others.
     #[error("{}", .0.summary())]
     BulkWrite(Box<BulkWriteFailure>),
+
+    /// The connection was lost (or the server could no longer be selected) partway through a
+    /// bulk write or insert_many, after something was acknowledged or sent: `write` says what
+    /// the server acknowledged, what it got without replying, and what was never sent.
+    #[error("{}: {source}", .write.summary())]
+    Interrupted {
+        /// Acknowledged, in-doubt and unsent requests.
+        write: Box<InterruptedWrite>,
+        /// The driver's error for the command that got no reply.
+        source: mongodb::error::Error,
+    },
 
     /// The server answered with something the engine could not interpret.
     #[error("unexpected reply from the server: {0}")]

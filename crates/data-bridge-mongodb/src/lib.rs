@@ -31,7 +31,8 @@ mod session;
 mod write;
 
 pub use bulk::{
-    BulkWriteFailure, BulkWriteOptions, BulkWriteOutcome, IndexedWriteError, WriteModel,
+    BulkWriteFailure, BulkWriteOptions, BulkWriteOutcome, IndexedWriteError, InterruptedWrite,
+    WriteModel,
 };
 pub use client::{Client, ClientConfig, Collection, Database};
 pub use data_bridge_arrow;

@@ -9,6 +9,8 @@ use crate::error::{EngineError, Result};
 pub const MAX_DATABASE_NAME_BYTES: usize = 63;
 /// Longest collection name we accept (bytes); the server limits the whole namespace to 255.
 pub const MAX_COLLECTION_NAME_BYTES: usize = 255;
+/// Longest `database.collection` namespace the server accepts (bytes).
+pub const MAX_NAMESPACE_BYTES: usize = 255;
 
 /// Databases the server reserves for itself.
 const SYSTEM_DATABASES: [&str; 3] = ["admin", "local", "config"];

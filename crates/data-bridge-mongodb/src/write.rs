@@ -61,9 +61,11 @@ fn raw_update(update: UpdateModifications) -> Result<RawBson> {
     })
 }
 
-/// Narrows a one-statement bulk failure to the error of that statement.
+/// Narrows a one-statement bulk failure to the error of that statement (a lost connection
+/// stays the driver's error: the caller knows which statement was in doubt).
 fn single(error: EngineError) -> EngineError {
     match error {
+        EngineError::Interrupted { source, .. } => EngineError::Driver(source),
         EngineError::BulkWrite(mut failure) => {
             if failure.write_errors.len() == 1 {
                 EngineError::Write(Box::new(failure.write_errors.remove(0)))
@@ -115,8 +117,10 @@ impl Collection {
             .map(drop)
     }
 
-    /// Inserts documents in as many commands as the server limits need. Returns how many
-    /// were inserted; a failure is a `BulkWrite` error saying which ones went in.
+    /// Inserts documents in commands of at most [`crate::bulk::STATEMENTS_PER_COMMAND`]
+    /// (and the server's size limit). Returns how many were inserted; a failure is a
+    /// `BulkWrite` error saying which ones went in, or `Interrupted` when the connection was
+    /// lost partway (acknowledged, in-doubt and unsent documents).
     pub async fn insert_many(
         &self,
         documents: Vec<RawDocumentBuf>,

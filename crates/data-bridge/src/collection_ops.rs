@@ -14,7 +14,8 @@ use crate::client::session_arg;
 use crate::collection::{Arg, Out, PyCollection, Sess};
 use crate::convert::options::{comment, update};
 use crate::convert::{
-    to_insert_document, to_raw_document, Keys, PyDocuments, PyOptionalDocument, PyValues,
+    to_insert_document, to_raw_document, Keys, PyDocuments, PyEncodedDocuments, PyOptionalDocument,
+    PyValues,
 };
 use crate::error::{invalid_input, CoreError};
 use crate::execute::{run, Mode};
@@ -197,7 +198,17 @@ impl PyCollection {
         comment_arg: Arg<'_, 'py>,
         session: Sess<'_, 'py>,
     ) -> Out<'py> {
-        let (doc, id) = to_insert_document(document, "document")?;
+        let (doc, id) = match document.cast::<PyEncodedDocuments>() {
+            // Already encoded by the ODM's model path (`encode_models`): one document.
+            Ok(encoded) => match encoded.get().for_insert(py) {
+                (mut docs, mut ids) if docs.len() == 1 => match (docs.pop(), ids.pop()) {
+                    (Some(doc), Some(id)) => (doc, id.into_bound(py)),
+                    _ => return Err(invalid_input("insert_one takes one encoded document")),
+                },
+                _ => return Err(invalid_input("insert_one takes one encoded document")),
+            },
+            Err(_) => to_insert_document(document, "document")?,
+        };
         let mut options = InsertOneOptions::default();
         options.bypass_document_validation = bypass;
         options.comment = comment(comment_arg)?;
@@ -240,6 +251,7 @@ impl PyCollection {
         bypass: Option<bool>,
         session: Sess<'_, 'py>,
     ) -> Out<'py> {
+        check_column_names(data)?;
         let input: AnyRecordBatch = data.extract().map_err(|_| {
             invalid_input(format!(
                 "insert_arrow takes an object implementing __arrow_c_stream__ or \
@@ -483,4 +495,30 @@ impl PyCollection {
             async move { Ok(coll.drop(session.as_ref()).await?) },
         )
     }
+}
+
+/// The Arrow C data interface carries field names as C strings, so a NUL byte in a pyarrow /
+/// polars / pandas column name would silently cut the name short: refuse it while the name is
+/// still a Python string.
+fn check_column_names(data: &Bound<'_, PyAny>) -> PyResult<()> {
+    let names = match data.getattr("column_names") {
+        Ok(names) => names,
+        Err(_) => match data.getattr("columns") {
+            Ok(names) => names,
+            Err(_) => return Ok(()),
+        },
+    };
+    let Ok(names) = names.try_iter() else {
+        return Ok(());
+    };
+    for name in names {
+        if let Ok(name) = name?.extract::<String>() {
+            if name.contains('\0') {
+                return Err(invalid_input(format!(
+                    "cannot insert column {name:?}: field names must not contain a NUL byte"
+                )));
+            }
+        }
+    }
+    Ok(())
 }

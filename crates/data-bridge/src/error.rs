@@ -3,6 +3,7 @@
 //! ```text
 //! DataBridgeError
 //! ├── ConnectionFailure ── ServerSelectionTimeout
+//! │                    └── WriteInterrupted (acknowledged counts and ids, .in_doubt_ids, ...)
 //! ├── OperationFailure (.code, .code_name, .labels, .details)
 //! │   ├── WriteError (.index) ── DuplicateKeyError (.key_pattern, .key_value)
 //! │   ├── WriteConcernError
@@ -14,7 +15,7 @@
 use bson::{Bson, Document, RawDocumentBuf};
 use data_bridge_mongodb::data_bridge_arrow::CodecError as Codec;
 use data_bridge_mongodb::mongodb::error::{Error as DriverError, ErrorKind, WriteFailure};
-use data_bridge_mongodb::{BulkWriteFailure, EngineError};
+use data_bridge_mongodb::{BulkWriteFailure, EngineError, InterruptedWrite};
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -39,6 +40,25 @@ pyo3::create_exception!(
     ServerSelectionTimeout,
     ConnectionFailure,
     "No suitable server was found within serverSelectionTimeoutMS."
+);
+pyo3::create_exception!(
+    data_bridge._engine,
+    WriteInterrupted,
+    ConnectionFailure,
+    "The connection was lost partway through insert_many / bulk_write.\n\n\
+     Keys of the id dicts are request indexes. `inserted_ids` were acknowledged; `in_doubt_ids` \
+     were sent without a reply (the server may have applied any of them); `unsent_ids` were \
+     never sent. `_id`s are assigned before sending, so inserting the in-doubt and unsent \
+     documents again with ordered=False, ignoring duplicate key errors, completes the write \
+     exactly once:\n\n\
+     >>> try:  # doctest: +SKIP\n\
+     ...     coll.insert_many_sync(docs)\n\
+     ... except WriteInterrupted as lost:\n\
+     ...     rest = sorted(lost.in_doubt_indexes + lost.unsent_indexes)\n\
+     ...     try:\n\
+     ...         coll.insert_many_sync([docs[i] for i in rest], ordered=False)\n\
+     ...     except BulkWriteError as e:\n\
+     ...         assert all(w[\"code\"] == 11000 for w in e.write_errors)\n"
 );
 pyo3::create_exception!(
     data_bridge._engine,
@@ -132,6 +152,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "ServerSelectionTimeout",
         py.get_type::<ServerSelectionTimeout>(),
     )?;
+    m.add("WriteInterrupted", py.get_type::<WriteInterrupted>())?;
     m.add("OperationFailure", py.get_type::<OperationFailure>())?;
     m.add("WriteError", py.get_type::<WriteError>())?;
     m.add("DuplicateKeyError", py.get_type::<DuplicateKeyError>())?;
@@ -224,6 +245,12 @@ fn engine_error(py: Python<'_>, error: EngineError) -> PyResult<PyErr> {
             Ok(ConnectionFailure::new_err(message))
         }
         EngineError::BulkWrite(failure) => bulk_error(py, message, &failure),
+        EngineError::Interrupted { write, source } => {
+            let labels: Vec<String> = source.labels().iter().cloned().collect();
+            interrupted_error(py, message, &write, labels)
+        }
+        // A reply the engine could not read is bad BSON from the wire, not a generic failure.
+        EngineError::Protocol(_) => undecodable(py, message),
         EngineError::Write(e) => {
             let code_name = e.details.get_str("codeName").ok();
             let attrs = operation_attrs(py, Some(e.code), code_name, Vec::new(), Some(&e.details))?;
@@ -279,6 +306,21 @@ fn codec_error(py: Python<'_>, message: String, error: &Codec) -> PyResult<PyErr
             )
         }
     }
+}
+
+/// `DecodeError` without a row or path: the bytes could not be read at all.
+fn undecodable(py: Python<'_>, message: String) -> PyResult<PyErr> {
+    let none = py.None().into_bound(py);
+    raise::<DecodeError>(
+        py,
+        message,
+        &[
+            ("row", none.clone()),
+            ("path", none.clone()),
+            ("expected", none.clone()),
+            ("found", none),
+        ],
+    )
 }
 
 /// The server's own entry for a write error, which keeps fields the driver drops.
@@ -396,6 +438,15 @@ fn driver_error(py: Python<'_>, error: DriverError) -> PyResult<PyErr> {
             let attrs = operation_attrs(py, None, None, labels, None)?;
             raise::<BulkWriteError>(py, message, &attrs)
         }
+        ErrorKind::BsonDeserialization(_)
+        | ErrorKind::Bson(_)
+        | ErrorKind::InvalidResponse { .. } => {
+            undecodable(py, format!("malformed reply from the server: {message}"))
+        }
+        ErrorKind::BsonSerialization(_) => {
+            let none = py.None().into_bound(py);
+            raise::<EncodeError>(py, message, &[("row", none.clone()), ("path", none)])
+        }
         ErrorKind::Authentication { .. } | ErrorKind::Transaction { .. } => {
             let attrs = operation_attrs(py, None, None, labels, None)?;
             raise::<OperationFailure>(py, message, &attrs)
@@ -412,7 +463,15 @@ fn ids_to_py<'py>(py: Python<'py>, ids: &[(usize, Bson)]) -> PyResult<Bound<'py,
     Ok(dict.into_any())
 }
 
-fn bulk_error(py: Python<'_>, message: String, failure: &BulkWriteFailure) -> PyResult<PyErr> {
+/// Attributes set on an exception: `(name, value)`.
+type Attrs<'py> = Vec<(&'static str, Bound<'py, PyAny>)>;
+
+/// What a bulk write applied, as the `details` dict and the error's attributes (write errors,
+/// counts, ids); shared by `BulkWriteError` and `WriteInterrupted`.
+fn acknowledged_attrs<'py>(
+    py: Python<'py>,
+    failure: &BulkWriteFailure,
+) -> PyResult<(Bound<'py, PyDict>, Attrs<'py>)> {
     let write_errors = PyList::empty(py);
     for e in &failure.write_errors {
         write_errors.append(document_to_py(py, &e.details)?)?;
@@ -421,7 +480,6 @@ fn bulk_error(py: Python<'_>, message: String, failure: &BulkWriteFailure) -> Py
     for e in &failure.write_concern_errors {
         concern_errors.append(document_to_py(py, e)?)?;
     }
-    let first = failure.write_errors.first();
     let outcome = &failure.outcome;
     let details = PyDict::new(py);
     details.set_item("writeErrors", &write_errors)?;
@@ -431,11 +489,7 @@ fn bulk_error(py: Python<'_>, message: String, failure: &BulkWriteFailure) -> Py
     details.set_item("nModified", outcome.modified_count)?;
     details.set_item("nRemoved", outcome.deleted_count)?;
     details.set_item("nUpserted", outcome.upserted_ids.len())?;
-    let attrs = [
-        ("code", first.map(|e| e.code).into_pyobject(py)?.into_any()),
-        ("code_name", py.None().into_bound(py)),
-        ("labels", PyList::empty(py).into_any()),
-        ("details", details.into_any()),
+    let attrs = vec![
         ("write_errors", write_errors.into_any()),
         ("write_concern_errors", concern_errors.into_any()),
         (
@@ -461,5 +515,40 @@ fn bulk_error(py: Python<'_>, message: String, failure: &BulkWriteFailure) -> Py
         ("inserted_ids", ids_to_py(py, &outcome.inserted_ids)?),
         ("upserted_ids", ids_to_py(py, &outcome.upserted_ids)?),
     ];
+    Ok((details, attrs))
+}
+
+fn bulk_error(py: Python<'_>, message: String, failure: &BulkWriteFailure) -> PyResult<PyErr> {
+    let (details, mut attrs) = acknowledged_attrs(py, failure)?;
+    let first = failure.write_errors.first();
+    attrs.extend([
+        ("code", first.map(|e| e.code).into_pyobject(py)?.into_any()),
+        ("code_name", py.None().into_bound(py)),
+        ("labels", PyList::empty(py).into_any()),
+        ("details", details.into_any()),
+    ]);
     raise::<BulkWriteError>(py, message, &attrs)
+}
+
+fn interrupted_error(
+    py: Python<'_>,
+    message: String,
+    write: &InterruptedWrite,
+    labels: Vec<String>,
+) -> PyResult<PyErr> {
+    let (details, mut attrs) = acknowledged_attrs(py, &write.acknowledged)?;
+    details.set_item("nInDoubt", write.in_doubt.len())?;
+    details.set_item("nUnsent", write.unsent.len())?;
+    attrs.extend([
+        ("labels", PyList::new(py, labels)?.into_any()),
+        ("details", details.into_any()),
+        (
+            "in_doubt_indexes",
+            PyList::new(py, &write.in_doubt)?.into_any(),
+        ),
+        ("in_doubt_ids", ids_to_py(py, &write.in_doubt_ids)?),
+        ("unsent_indexes", PyList::new(py, &write.unsent)?.into_any()),
+        ("unsent_ids", ids_to_py(py, &write.unsent_ids)?),
+    ]);
+    raise::<WriteInterrupted>(py, message, &attrs)
 }

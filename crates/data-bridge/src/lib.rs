@@ -58,6 +58,9 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::PyUpdateResult>()?;
     m.add_class::<results::PyDeleteResult>()?;
     m.add_class::<results::PyBulkWriteResult>()?;
+    m.add_class::<convert::PyModelLayout>()?;
+    m.add_class::<convert::PyEncodedDocuments>()?;
+    m.add_function(wrap_pyfunction!(convert::encode_models, m)?)?;
     m.add_function(wrap_pyfunction!(validate_database_name, m)?)?;
     m.add_function(wrap_pyfunction!(validate_collection_name, m)?)?;
     m.add_function(wrap_pyfunction!(_shutdown_runtime, m)?)?;

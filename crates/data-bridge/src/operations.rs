@@ -16,7 +16,7 @@ use crate::convert::options::{
     on_mismatch, return_document, sort, update,
 };
 use crate::convert::{schema_arg, to_document, to_document_list, to_document_or_empty};
-use crate::convert::{to_insert_document, to_raw_document, Keys};
+use crate::convert::{to_insert_document, to_raw_document, Keys, PyEncodedDocuments};
 use crate::error::invalid_input;
 
 type Arg<'a, 'py> = Option<&'a Bound<'py, PyAny>>;
@@ -244,6 +244,13 @@ impl ModifyArgs<'_, '_> {
 pub fn insert_documents(
     documents: &Bound<'_, PyAny>,
 ) -> PyResult<(Vec<bson::RawDocumentBuf>, Vec<Py<PyAny>>)> {
+    // Already encoded by the ODM's model path (`encode_models`).
+    if let Ok(encoded) = documents.cast::<PyEncodedDocuments>() {
+        if encoded.get().docs.is_empty() {
+            return Err(invalid_input("insert_many needs at least one document"));
+        }
+        return Ok(encoded.get().for_insert(documents.py()));
+    }
     if documents.cast::<PyMapping>().is_ok() || documents.cast::<PyString>().is_ok() {
         return Err(invalid_input(
             "insert_many takes a list of documents, not one document",

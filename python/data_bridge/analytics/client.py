@@ -112,7 +112,8 @@ class Collection(Generic[Q]):
                 ``$type`` aliases); ``None`` infers it from every document read — a field with
                 mixed types becomes a lossless raw-BSON column, never nulls.
             on_mismatch: With a schema: ``"error"`` raises on a value of another type,
-                ``"null"`` stores null and counts it.
+                ``"null"`` stores null and counts it, ``"raw"`` reads each field that held
+                one as a raw-BSON column instead (lossless: every value as stored).
             session: An engine session.
             **options: ``sort``, ``skip``, ``limit``, ``batch_size``, ``projection``, ``hint``,
                 ``collation``, ``max_time_ms``, ``comment``.

@@ -27,6 +27,7 @@ from data_bridge.analytics.schemas import (
     is_raw_bson,
     subset_schema,
     unify_schemas,
+    widen_schema,
 )
 from data_bridge.analytics.source import COLUMN_SAMPLE_SIZE, Projection, ReadSpec
 
@@ -242,9 +243,28 @@ def load_sync(spec: ReadSpec, request: LoadRequest) -> tuple[list[_engine.Table]
 
 
 def _load_plan_sync(plan: ColumnPlan, request: LoadRequest) -> list[_engine.Table]:
-    if request.partitions is not None:
-        return _read_partitions_sync(plan.spec, request)
-    return _read_with_bar_sync(plan.spec, request.progress)
+    spec = plan.spec
+    while True:
+        try:
+            if request.partitions is not None:
+                return _read_partitions_sync(spec, request)
+            return _read_with_bar_sync(spec, request.progress)
+        except _engine.DecodeError as exc:
+            spec = _widened(spec, exc)
+
+
+def _widened(spec: ReadSpec, error: _engine.DecodeError) -> ReadSpec:
+    """Return the lossless fallback's next read: ``spec`` with ``error``'s field as raw BSON.
+
+    Re-raises ``error`` unless ``on_mismatch="raw"`` and there is a field left to widen (each
+    drifted top-level field costs one re-read, so this ends).
+    """
+    schema = None
+    if spec.on_mismatch == "raw" and spec.schema is not None:
+        schema = widen_schema(spec.schema, str(getattr(error, "path", "")))
+    if schema is None:
+        raise error
+    return spec.replace(schema=schema)
 
 
 async def load_async(
@@ -262,6 +282,11 @@ async def load_async(
 
 
 async def _load_plan_async(plan: ColumnPlan, request: LoadRequest) -> list[_engine.Table]:
-    if request.partitions is not None:
-        return await _read_partitions_async(plan.spec, request)
-    return await _read_with_bar_async(plan.spec, request.progress)
+    spec = plan.spec
+    while True:
+        try:
+            if request.partitions is not None:
+                return await _read_partitions_async(spec, request)
+            return await _read_with_bar_async(spec, request.progress)
+        except _engine.DecodeError as exc:
+            spec = _widened(spec, exc)

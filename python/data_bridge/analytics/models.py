@@ -34,6 +34,19 @@ class _FindSource:
 
     def _read_spec(self) -> ReadSpec:
         query: Any = self
+        pipeline = query._link_pipeline(query.limit_number)
+        if pipeline is not None:
+            # A fetch_links filter on linked fields runs as its $lookup aggregation.
+            options = dict(query._aggregate_kwargs())
+            return ReadSpec(
+                query._collection(),
+                pipeline=pipeline,
+                schema=options.pop("schema", None),
+                session=options.pop("session", None),
+                options=options,
+                on_mismatch=query.on_mismatch,
+                uri=_binding_uri(query.document_model),
+            )
         kwargs = dict(query._find_kwargs(query.limit_number))
         schema = kwargs.pop("schema", None)
         session = kwargs.pop("session", None)
@@ -42,6 +55,7 @@ class _FindSource:
             filter=query.get_filter_query(),
             options=kwargs,
             schema=schema,
+            on_mismatch=query.on_mismatch,
             session=session,
             uri=_binding_uri(query.document_model),
         )

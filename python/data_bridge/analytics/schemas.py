@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -63,6 +64,42 @@ def is_raw_bson(field: Any) -> bool:
 
 def _raw_bson_field(pa: Any, name: str) -> Any:
     return pa.field(name, pa.binary(), metadata={EXTENSION_KEY: RAW_BSON_EXTENSION})
+
+
+def top_level_key(path: str) -> str:
+    """Return the top-level field of a codec error path (``a.b`` and ``a[2]`` → ``a``).
+
+    Example:
+        >>> top_level_key("addresses[3].city")
+        'addresses'
+
+    """
+    return re.split(r"[.\[]", path, maxsplit=1)[0]
+
+
+def widen_schema(schema: Any, path: str) -> Any:
+    """Return ``schema`` with the top-level field holding ``path`` read as raw BSON (``any``).
+
+    The lossless fallback (``on_mismatch="raw"``): a field whose stored values drifted from
+    the schema keeps every value as stored. Returns ``None`` when there is nothing to widen
+    (no such field, or it is raw BSON already).
+
+    Example:
+        >>> widen_schema({"name": "string", "age": "long"}, "age")
+        {'name': 'string', 'age': 'any'}
+
+    """
+    key = top_level_key(path)
+    if isinstance(schema, Mapping):
+        if key not in schema or schema[key] == "any":
+            return None
+        return {**schema, key: "any"}
+    pa = require("pyarrow", purpose='on_mismatch="raw"')
+    full = arrow_schema(schema)
+    index = full.get_field_index(key)
+    if index < 0 or is_raw_bson(full.field(index)):
+        return None
+    return full.set(index, _raw_bson_field(pa, key))
 
 
 _NUMERIC_RANK = {"int32": 0, "int64": 1, "double": 2}

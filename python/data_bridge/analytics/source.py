@@ -23,7 +23,7 @@ from typing import Any, Literal
 from data_bridge import _engine
 from data_bridge.observability import querylog as _querylog
 
-OnMismatch = Literal["error", "null"]
+OnMismatch = Literal["error", "null", "raw"]
 Projection = Literal["client", "server"]
 
 # Options the engine accepts for find / aggregate (everything but schema, on_mismatch, session).
@@ -60,7 +60,9 @@ class ReadSpec:
         schema: Decode schema (``__arrow_c_schema__`` object or ``$type`` dict spec), or
             ``None`` to infer it from every document read.
         on_mismatch: ``"error"`` raises on a value that does not fit the schema, ``"null"``
-            stores null and counts it in ``Table.nulled``.
+            stores null and counts it in ``Table.nulled``, ``"raw"`` is the lossless fallback:
+            the load re-reads with each top-level field that held such a value decoded as raw
+            BSON (every value as stored; see ``schemas.widen_schema``).
         session: An engine ``Session``.
         uri: The connection string, needed to describe partitions for other processes.
 
@@ -107,7 +109,8 @@ class ReadSpec:
         allowed = AGGREGATE_OPTIONS if self.is_aggregate else FIND_OPTIONS
         kwargs = {k: v for k, v in self.options.items() if k in allowed and v is not None}
         kwargs["schema"] = self.schema
-        kwargs["on_mismatch"] = self.on_mismatch
+        # "raw" is carried out by the loader (widen and re-read); the engine raises for it.
+        kwargs["on_mismatch"] = "error" if self.on_mismatch == "raw" else self.on_mismatch
         if self.session is not None:
             kwargs["session"] = self.session
         return kwargs

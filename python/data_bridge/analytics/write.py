@@ -128,10 +128,55 @@ def prepare(data: Any, *, generate_ids: bool = True) -> tuple[Any, Any]:
     return pa.Table.from_arrays([ids, *table.columns], schema=schema), ids
 
 
-def _slices(table: Any) -> list[Any]:
+def _slices(table: Any) -> list[tuple[int, Any]]:
     rows = table.num_rows
     step = max(_MIN_SLICE_ROWS, -(-rows // _PROGRESS_SLICES))
-    return [table.slice(start, step) for start in range(0, rows, step)]
+    return [(start, table.slice(start, step)) for start in range(0, rows, step)]
+
+
+def _row_ids(table: Any, start: int, stop: int) -> dict[int, Any]:
+    """``{row: _id}`` for rows ``start..stop`` of a pyarrow table (empty without ``_id``)."""
+    if stop <= start or "_id" not in table.column_names:
+        return {}
+    column = table.column("_id").slice(start, stop - start)
+    values = column.to_pylist()
+    if getattr(column.type, "byte_width", None) == 12:
+        from bson import ObjectId
+
+        values = [ObjectId(v) if v is not None else None for v in values]
+    return {start + i: v for i, v in enumerate(values) if v is not None}
+
+
+def _whole_table_view(
+    lost: _engine.WriteInterrupted, table: Any, start: int, stop: int, count: int
+) -> None:
+    """Re-number ``lost`` (raised by the slice of rows ``start..stop``) as rows of the table.
+
+    Earlier slices were acknowledged whole (``count`` rows); later ones were never sent.
+    """
+    rows = table.num_rows
+    lost.inserted_count += count
+    lost.inserted_ids = {
+        **_row_ids(table, 0, start),
+        **{start + i: v for i, v in lost.inserted_ids.items()},
+    }
+    lost.in_doubt_indexes = [start + i for i in lost.in_doubt_indexes]
+    lost.in_doubt_ids = {start + i: v for i, v in lost.in_doubt_ids.items()}
+    lost.unsent_indexes = [start + i for i in lost.unsent_indexes] + list(range(stop, rows))
+    lost.unsent_ids = {
+        **{start + i: v for i, v in lost.unsent_ids.items()},
+        **_row_ids(table, stop, rows),
+    }
+    for entry in lost.write_errors:
+        entry["index"] = start + entry["index"]
+    lost.details["nInserted"] = lost.inserted_count
+    lost.details["nUnsent"] = len(lost.unsent_indexes)
+    lost.args = (
+        f"the connection was lost during write(): {lost.inserted_count} row(s) acknowledged "
+        f"({lost.inserted_count} inserted), {len(lost.in_doubt_indexes)} in doubt (sent without "
+        f"a reply: the server may have applied them), {len(lost.unsent_indexes)} not sent; the "
+        f"slice of rows {start}..{stop} failed with: {lost}",
+    )
 
 
 def _engine_collection(target: Any) -> _engine.Collection:
@@ -175,6 +220,8 @@ def write(
     Raises:
         EncodeError: A value cannot be written (``.row``, ``.path`` say where).
         BulkWriteError: The server rejected some rows (``.write_errors``).
+        WriteInterrupted: The connection was lost partway; its indexes are row numbers of
+            ``data`` (acknowledged ``inserted_ids``, ``in_doubt_ids``, ``unsent_indexes``).
 
     Example:
         >>> import pyarrow as pa
@@ -188,8 +235,12 @@ def write(
     with ProgressBar(rows, f"write {coll.full_name}", enabled=progress) as bar:
         if bar.shown and rows is not None and hasattr(table, "slice"):
             count = 0
-            for part in _slices(table):
-                result = coll.insert_arrow_sync(part, ordered=ordered, keep_nulls=keep_nulls)
+            for start, part in _slices(table):
+                try:
+                    result = coll.insert_arrow_sync(part, ordered=ordered, keep_nulls=keep_nulls)
+                except _engine.WriteInterrupted as lost:
+                    _whole_table_view(lost, table, start, start + part.num_rows, count)
+                    raise
                 count += result.inserted_count
                 bar.update(result.inserted_count)
         else:

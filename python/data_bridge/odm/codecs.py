@@ -126,6 +126,13 @@ def spec_of(annotation: Any) -> tuple[Any, bool]:
             inner, native = spec_of(args[0])
             return [inner], native
         return ["any"], False
+    if origin is tuple:
+        # tuple[float, float] (a GeoJSON point's coordinates) and tuple[float, ...] are stored as
+        # arrays of one type: decode them as lists so Arrow gets list<double>, not raw BSON.
+        items = {arg for arg in typing.get_args(core) if arg is not Ellipsis}
+        if len(items) == 1:
+            return [spec_of(items.pop())[0]], False
+        return "any", False
     if origin is dict:
         args = typing.get_args(core)
         native = bool(args) and args[0] is str and spec_of(args[1])[1]

@@ -6,6 +6,8 @@ Example:
     {'$and': [{'age': {'$gt': 3}}, {'name': 'x'}]}
     >>> compile_sort(["-age", ("name", 1)])
     [('age', -1), ('name', 1)]
+    >>> compile_sort([("score", {"$meta": "textScore"})])
+    [('score', {'$meta': 'textScore'})]
 
 """
 
@@ -56,6 +58,9 @@ def compile_sort(keys: Iterable[Any]) -> list[tuple[str, int]]:
                 out.append((key[1:], 1))
             else:
                 out.append((str(key), 1))
+        elif isinstance(key, tuple) and len(key) == 2 and isinstance(key[1], Mapping):
+            # ("score", {"$meta": "textScore"}): sort by a computed value, passed as is.
+            out.append((str(key[0]), dict(key[1])))  # type: ignore[arg-type]
         elif isinstance(key, tuple) and len(key) == 2 and not isinstance(key[1], tuple):
             direction = key[1].value if isinstance(key[1], Enum) else int(key[1])
             out.append((str(key[0]), direction))

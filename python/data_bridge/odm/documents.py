@@ -28,6 +28,7 @@ from data_bridge.odm.bulk import BulkWriter, BulkWriterCore
 from data_bridge.odm.core import DocumentCore
 from data_bridge.odm.events import SkipActions
 from data_bridge.odm.executor import Call, run_async
+from data_bridge.odm.ids import id_filter
 from data_bridge.odm.operators_update import CurrentDate, Inc, Set
 from data_bridge.odm.queries import AggregationQuery, FindMany, FindOne
 
@@ -317,15 +318,14 @@ class Document(DocumentCore, ArrowDocument):
 
         """
         plan = cls._db_model_plan().fields["id"]
-        if plan.convert is not None and document_id is not None:
-            document_id = plan.convert(document_id)
         return await cls.find_one(
-            {"_id": document_id},
+            id_filter(document_id, plan.convert),
             session=session,
             fetch_links=fetch_links,
             with_children=with_children,
             nesting_depth=nesting_depth,
             nesting_depths_per_field=nesting_depths_per_field,
+            **pymongo_kwargs,
         )
 
     @classmethod

@@ -52,6 +52,16 @@ class PydanticObjectId(ObjectId):
 
     """
 
+    def __init__(self, oid: Any = None) -> None:
+        try:
+            super().__init__(oid)
+        except (bson.errors.InvalidId, TypeError) as exc:
+            from data_bridge.errors import InvalidObjectId
+
+            raise InvalidObjectId(
+                f"{oid!r} is not a valid ObjectId: expected 24 hex digits or 12 bytes"
+            ) from exc
+
     @classmethod
     def _validate(cls, value: Any) -> PydanticObjectId:
         if isinstance(value, bytes) and len(value) != 12:

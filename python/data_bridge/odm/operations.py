@@ -13,8 +13,9 @@ from data_bridge.errors import (
     ReplaceError,
     RevisionIdWasChanged,
     StateNotSaved,
+    WriteInterrupted,
 )
-from data_bridge.odm import lazy
+from data_bridge.odm import fast_encode, lazy
 from data_bridge.odm.compile import compile_update
 from data_bridge.odm.events import (
     ActionDirections,
@@ -82,8 +83,15 @@ def insert(doc: D, session: Any, skip: SkipActions) -> Plan[D]:
     yield from validate_self(doc, skip)
     yield from run_actions(doc, EventTypes.INSERT, BEFORE, skip)
     _new_revision(doc)
+    cls = type(doc)
+    batch = fast_encode.encode(cls, (doc,))
+    if batch is not None:
+        yield Call(cls._db_collection(), "insert_one", batch, session=session)
+        fast_encode.commit(cls, (doc,), batch)
+        yield from run_actions(doc, EventTypes.INSERT, AFTER, skip)
+        return doc
     encoded = doc._db_encode()
-    result = yield Call(type(doc)._db_collection(), "insert_one", encoded, session=session)
+    result = yield Call(cls._db_collection(), "insert_one", encoded, session=session)
     if "_id" not in encoded:
         encoded["_id"] = result.inserted_id
         doc._db_set_id(result.inserted_id)
@@ -99,10 +107,25 @@ def insert_many(
     if cls.get_settings().use_revision:
         for doc in documents:
             _new_revision(doc)
+    batch = fast_encode.encode(cls, documents)
+    if batch is not None:
+        try:
+            result = yield Call(
+                cls._db_collection(), "insert_many", batch, ordered=ordered, session=session
+            )
+        except WriteInterrupted as lost:
+            _keep_sent_ids(cls, documents, lost)
+            raise
+        fast_encode.commit(cls, documents, batch)
+        return result
     encoded = cls._db_encode_many(documents)
-    result = yield Call(
-        cls._db_collection(), "insert_many", encoded, ordered=ordered, session=session
-    )
+    try:
+        result = yield Call(
+            cls._db_collection(), "insert_many", encoded, ordered=ordered, session=session
+        )
+    except WriteInterrupted as lost:
+        _keep_sent_ids(cls, documents, lost)
+        raise
     # Once per document, so kept to dict stores: the id, and the written dict as saved state.
     id_plan = cls._db_model_plan().fields["id"]
     save_previous = cls.get_settings().state_management_save_previous
@@ -120,6 +143,25 @@ def insert_many(
         setattr_(doc, "_db_src", None)
         setattr_(doc, "_db_saved", values)
     return result
+
+
+def _keep_sent_ids(
+    cls: type[DocumentCore], documents: Sequence[DocumentCore], lost: WriteInterrupted
+) -> None:
+    """Give each document the ``_id`` it was (or was to be) sent with.
+
+    The server may have stored the in-doubt ones without replying: with these ids, inserting
+    the unacknowledged documents again fails on duplicates instead of storing them twice.
+    """
+    sent = {**lost.inserted_ids, **lost.in_doubt_ids, **lost.unsent_ids}
+    rows = sorted(sent)
+    values = lazy.decode_column(cls._db_model_plan().fields["id"], [sent[r] for r in rows])
+    real_dict = lazy.real_dict
+    for row, value in zip(rows, values, strict=True):
+        doc = documents[row]
+        if real_dict(doc).get("id") is None:
+            real_dict(doc)["id"] = value
+            doc.__pydantic_fields_set__.add("id")
 
 
 def _unset_nones(doc: DocumentCore, values: dict[str, Any]) -> dict[str, Any]:

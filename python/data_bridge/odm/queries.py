@@ -98,6 +98,11 @@ class FindMany(FindManyCore[M], FindManyArrow):
         return self.to_list().__await__()
 
     async def __aiter__(self) -> AsyncIterator[M]:
+        if self.on_mismatch == "raw":
+            # The lossless fallback may re-read: it cannot start from a half-consumed stream.
+            for doc in await self.to_list():
+                yield doc
+            return
         stream = self._stream()
         model = self._result_model()
         try:

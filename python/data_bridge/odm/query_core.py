@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from data_bridge.odm import inheritance, links
+from data_bridge.odm import drift, inheritance, link_lookup, links
 from data_bridge.odm.compile import compile_filter, compile_sort, compile_update, projection_of
 from data_bridge.odm.executor import CURRENT_SESSION, Call, Plan
 from data_bridge.odm.operators_update import CurrentDate, Inc, Set
@@ -39,6 +39,8 @@ class FindQueryCore(Generic[M]):
         self.nesting_depth: int | None = None
         self.nesting_depths_per_field: dict[str, int] | None = None
         self.pymongo_kwargs: dict[str, Any] = {}
+        # Stored values of another type than the model's: "error" raises, "raw" keeps them.
+        self.on_mismatch: str = "error"
 
     # ------------------------------------------------------------------------ builders
 
@@ -56,10 +58,17 @@ class FindQueryCore(Generic[M]):
         nesting_depth: int | None = None,
         nesting_depths_per_field: dict[str, int] | None = None,
         with_children: bool = False,
+        on_mismatch: drift.OnMismatch | None = None,
         **pymongo_kwargs: Any,
     ) -> Q:
-        """Add filters (AND-combined with the ones already set), and optionally the rest."""
+        """Add filters (AND-combined with the ones already set), and optionally the rest.
+
+        ``on_mismatch="raw"`` reads fields whose stored values drifted from the model's types
+        losslessly instead of raising ``DecodeError`` (see :mod:`data_bridge.odm.drift`).
+        """
         self.find_expressions.extend(args)
+        if on_mismatch is not None:
+            self.on_mismatch = drift.check_mode(on_mismatch)
         if with_children:
             self.with_children = True
         if fetch_links:
@@ -144,10 +153,55 @@ class FindQueryCore(Generic[M]):
                 kwargs[key] = self.pymongo_kwargs[key]
         return kwargs
 
-    def _plan_find(self, limit: int | None) -> Plan[list[M]]:
-        table = yield Call(
-            self._collection(), "find", self.get_filter_query(), **self._find_kwargs(limit)
+    def _linked(self, replace_links: bool = False) -> link_lookup.LinkedQuery | None:
+        """Return the ``$lookup`` plan of a ``fetch_links`` find, else None.
+
+        A find needs one when its filter or sort reaches into linked documents; an aggregation
+        over it (``replace_links``) always does.
+        """
+        if not self.fetch_links:
+            return None
+        linked = link_lookup.plan_for(
+            self.document_model,
+            self.get_filter_query(),
+            self.sort_expressions,
+            links.default_depth(self.document_model, self.nesting_depth),
+            self.nesting_depths_per_field,
+            replace_links,
         )
+        return linked if linked.needs_lookup or replace_links else None
+
+    def _link_pipeline(self, limit: int | None) -> list[dict[str, Any]] | None:
+        """Return the aggregation this find runs as when it filters or sorts on linked fields."""
+        linked = self._linked()
+        if linked is None:
+            return None
+        pipeline = linked.stages(self.skip_number, limit)
+        projection = projection_of(self._result_model())
+        if projection:
+            pipeline.append({"$project": projection})
+        return pipeline
+
+    def _aggregate_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "schema": schema_of(self._result_model()),
+            "session": self.session or CURRENT_SESSION.get(),
+        }
+        for key in ("hint", "collation", "max_time_ms", "comment", "batch_size"):
+            if key in self.pymongo_kwargs:
+                kwargs[key] = self.pymongo_kwargs[key]
+        return kwargs
+
+    def _plan_find(self, limit: int | None) -> Plan[list[M]]:
+        pipeline = self._link_pipeline(limit)
+        if pipeline is not None:
+            table = yield Call(
+                self._collection(), "aggregate", pipeline, **self._aggregate_kwargs()
+            )
+        else:
+            table = yield Call(
+                self._collection(), "find", self.get_filter_query(), **self._find_kwargs(limit)
+            )
         docs = from_table(self._result_model(), table)
         if self.fetch_links:
             yield from self._plan_fetch_links(docs)
@@ -162,20 +216,56 @@ class FindQueryCore(Generic[M]):
         yield from links.fetch(docs, depth, session, self.nesting_depths_per_field)
 
     def _plan_count(self, limit: int | None = None) -> Plan[int]:
+        limit = limit if limit is not None else self.limit_number
+        linked = self._linked()
+        if linked is not None:
+            pipeline = [*linked.stages(self.skip_number, limit, sort=False), {"$count": "n"}]
+            rows = yield Call(self._collection(), "aggregate_raw", pipeline, session=self.session)
+            return int(rows[0]["n"]) if rows else 0
+        query = self.get_filter_query()
+        if _sorts_by_distance(query):
+            # countDocuments runs as an aggregation $match, where the server refuses
+            # $near / $nearSphere: count the find's ids instead (the result of the same query).
+            table = yield Call(
+                self._collection(),
+                "find",
+                query,
+                projection={"_id": 1},
+                skip=self.skip_number,
+                limit=limit,
+                schema={"_id": "any"},
+                session=self.session,
+            )
+            return int(table.num_rows)
         count = yield Call(
             self._collection(),
             "count_documents",
-            self.get_filter_query(),
+            query,
             skip=self.skip_number,
-            limit=limit if limit is not None else self.limit_number,
+            limit=limit,
             session=self.session,
         )
         return int(count)
 
     def _stream(self) -> Any:
+        pipeline = self._link_pipeline(self.limit_number)
+        if pipeline is not None:
+            return self._collection().aggregate_stream(pipeline, **self._aggregate_kwargs())
         return self._collection().find_stream(
             self.get_filter_query(), **self._find_kwargs(self.limit_number)
         )
+
+
+def _sorts_by_distance(query: Any) -> bool:
+    """Whether a filter uses ``$near`` / ``$nearSphere`` anywhere."""
+    if isinstance(query, Mapping):
+        return any(
+            key in ("$near", "$nearSphere") or _sorts_by_distance(value)
+            for key, value in query.items()
+        )
+    if isinstance(query, list):
+        return any(_sorts_by_distance(item) for item in query)
+    return False
 
 
 class FindManyCore(FindQueryCore[M]):
@@ -185,10 +275,10 @@ class FindManyCore(FindQueryCore[M]):
         limit = self.limit_number
         if length is not None:
             limit = length if limit is None else min(limit, length)
-        return (yield from self._plan_find(limit))
+        return (yield from drift.lossless(self, self._plan_find(limit)))
 
     def _plan_first(self) -> Plan[M | None]:
-        docs = yield from self._plan_find(1)
+        docs = yield from drift.lossless(self, self._plan_find(1))
         return docs[0] if docs else None
 
     def _plan_exists(self) -> Plan[bool]:
@@ -196,6 +286,9 @@ class FindManyCore(FindQueryCore[M]):
         return count > 0
 
     def _aggregate_stages(self) -> list[dict[str, Any]]:
+        linked = self._linked(replace_links=True)
+        if linked is not None:
+            return linked.stages(self.skip_number, self.limit_number)
         stages: list[dict[str, Any]] = []
         query = self.get_filter_query()
         if query:
@@ -224,7 +317,7 @@ class FindOneCore(FindQueryCore[M]):
     """Shared logic of ``FindOne``."""
 
     def _plan_one(self) -> Plan[M | None]:
-        docs = yield from self._plan_find(1)
+        docs = yield from drift.lossless(self, self._plan_find(1))
         return docs[0] if docs else None
 
     def _plan_replace_one(

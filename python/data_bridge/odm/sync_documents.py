@@ -26,6 +26,7 @@ from data_bridge.odm import documents, indexes, links, operations
 from data_bridge.odm.bulk import BulkWriterCore, SyncBulkWriter
 from data_bridge.odm.events import SkipActions
 from data_bridge.odm.executor import Call, run_sync
+from data_bridge.odm.ids import id_filter
 from data_bridge.odm.operators_update import CurrentDate, Inc, Set
 from data_bridge.odm.sync_queries import SyncAggregationQuery, SyncFindMany, SyncFindOne
 
@@ -197,9 +198,7 @@ class Document(documents.Document):
     ) -> Self | None:
         """Return the document with this id, or None."""
         plan = cls._db_model_plan().fields["id"]
-        if plan.convert is not None and document_id is not None:
-            document_id = plan.convert(document_id)
-        return cls.find_one({"_id": document_id}, session=session, **kwargs).run()  # type: ignore[attr-defined,no-any-return]
+        return cls.find_one(id_filter(document_id, plan.convert), session=session, **kwargs).run()  # type: ignore[attr-defined,no-any-return]
 
     @classmethod
     def count(cls) -> int:  # type: ignore[override]

@@ -168,6 +168,10 @@ class SyncFindMany(SyncFindManyArrow, queries.FindMany[M]):  # type: ignore[misc
         return self.to_list()
 
     def __iter__(self) -> Iterator[M]:
+        if self.on_mismatch == "raw":
+            # The lossless fallback may re-read: it cannot start from a half-consumed stream.
+            yield from self.to_list()
+            return
         stream = self._stream()
         model = self._result_model()
         try:

@@ -8,7 +8,7 @@ use pyo3::types::{PyBytes, PyDateTime, PyDict, PyList};
 
 use super::pytypes::{types, PyTypes};
 use super::time::civil_from_millis;
-use crate::error::invalid_input;
+use crate::error::{invalid_input, CoreError};
 
 /// Years Python's `datetime` can hold; other instants come back as `bson.DatetimeMS`.
 const DATETIME_YEARS: std::ops::RangeInclusive<i64> = 1..=9999;
@@ -143,6 +143,14 @@ fn bson_error(e: bson::error::Error) -> PyErr {
     invalid_input(format!("invalid BSON from the server: {e}"))
 }
 
+/// Validates a document from the server before any Python object is built from it: bad bytes
+/// (lengths, UTF-8, element types, nesting past the limit) raise DecodeError with the row and
+/// path instead of a half-built dict, and the recursion below stays within the nesting limit.
+fn checked(doc: &RawDocument, row: usize) -> PyResult<()> {
+    data_bridge_mongodb::data_bridge_arrow::validate_document(doc.as_bytes(), row)
+        .map_err(|e| PyErr::from(CoreError::Engine(e.into())))
+}
+
 fn raw_document_to_py_with<'py>(
     py: Python<'py>,
     doc: &RawDocument,
@@ -158,6 +166,7 @@ fn raw_document_to_py_with<'py>(
 
 /// A raw document as a dict.
 pub fn raw_document_to_py<'py>(py: Python<'py>, doc: &RawDocument) -> PyResult<Bound<'py, PyDict>> {
+    checked(doc, 0)?;
     raw_document_to_py_with(py, doc, types(py)?)
 }
 
@@ -189,7 +198,8 @@ impl<'py> IntoPyObject<'py> for PyDocuments {
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
         let t = types(py)?;
         let list = PyList::empty(py);
-        for doc in &self.0 {
+        for (row, doc) in self.0.iter().enumerate() {
+            checked(doc, row)?;
             list.append(raw_document_to_py_with(py, doc, t)?)?;
         }
         Ok(list)

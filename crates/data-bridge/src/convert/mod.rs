@@ -15,6 +15,7 @@ pub use from_bson::{
 };
 pub use schema::schema_arg;
 pub use stats::read_stats_dict;
+pub use to_bson::model::{encode_models, PyEncodedDocuments, PyModelLayout};
 pub use to_bson::{
     to_bson, to_document, to_document_list, to_document_or_empty, to_insert_document,
     to_raw_document, Keys,

@@ -8,7 +8,7 @@ use data_bridge_mongodb::Mismatch;
 use pyo3::prelude::*;
 use pyo3::types::{PyMapping, PyString};
 
-use super::to_bson::{to_bson, to_document, to_document_list};
+use super::to_bson::{to_bson, to_document, to_document_list, to_document_with, Keys};
 use crate::error::invalid_input;
 
 /// Ordered keys from `{"a": 1}` or `[("a", 1), ("b", -1)]` (sort specs, index keys, hints).
@@ -27,6 +27,11 @@ pub fn key_spec(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Document> {
         let (key, direction): (String, Bound<'_, PyAny>) = item
             .extract()
             .map_err(|_| invalid_input(format!("{what} entries must be (key, direction) pairs")))?;
+        if key.contains('\0') {
+            return Err(invalid_input(format!(
+                "{what} key {key:?} contains a NUL byte"
+            )));
+        }
         doc.insert(key, to_bson(&direction, what)?);
     }
     Ok(doc)
@@ -36,9 +41,40 @@ fn present<'a, 'py>(obj: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py,
     obj.filter(|o| !o.is_none())
 }
 
-/// `sort=`.
+/// `sort=`: checked here so a sort built from user input (`?sort=-$where`) is refused with the
+/// offending key before any I/O, instead of reaching the server.
 pub fn sort(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Document>> {
-    present(obj).map(|o| key_spec(o, "sort")).transpose()
+    let Some(spec) = present(obj).map(|o| key_spec(o, "sort")).transpose()? else {
+        return Ok(None);
+    };
+    for (key, direction) in &spec {
+        check_sort_key(key, direction)?;
+    }
+    Ok(Some(spec))
+}
+
+fn check_sort_key(key: &str, direction: &Bson) -> PyResult<()> {
+    if key.is_empty() {
+        return Err(invalid_input("sort key must not be empty"));
+    }
+    if key.starts_with('$') && key != "$natural" {
+        return Err(invalid_input(format!(
+            "sort key {key:?} starts with '$' (only \"$natural\" may): sort by a field name"
+        )));
+    }
+    let numeric = match direction {
+        Bson::Int32(n) => Some(f64::from(*n)),
+        Bson::Int64(n) => i32::try_from(*n).ok().map(f64::from),
+        Bson::Double(n) => Some(*n),
+        _ => None,
+    };
+    match (numeric, direction) {
+        (Some(n), _) if n == 1.0 || n == -1.0 => Ok(()),
+        (None, Bson::Document(d)) if d.contains_key("$meta") => Ok(()),
+        _ => Err(invalid_input(format!(
+            "sort key {key:?}: direction must be 1, -1 or {{\"$meta\": ...}}, found {direction}"
+        ))),
+    }
 }
 
 /// A mapping argument (`projection=`, `let=`).
@@ -92,7 +128,7 @@ pub fn comment(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Bson>> {
 /// An update document or an update pipeline.
 pub fn update(obj: &Bound<'_, PyAny>) -> PyResult<UpdateModifications> {
     if obj.cast::<PyMapping>().is_ok() {
-        let doc = to_document(obj, "update")?;
+        let doc = to_document_with(obj, Keys::Update, "update")?;
         if doc.is_empty() {
             return Err(invalid_input("update must not be empty"));
         }

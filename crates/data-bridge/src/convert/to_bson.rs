@@ -16,14 +16,20 @@ use super::pytypes::{is, types, PyTypes};
 use super::time::days_from_civil;
 use crate::error::invalid_input;
 
+// Model instances -> BSON; a child module, so it shares this module's writer.
+pub(crate) mod model;
+
 /// Which keys a document may hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Keys {
     /// Stored documents (insert, replace): no `$`-prefixed keys (DBRef's `$ref`/`$id`/`$db`
     /// excepted below the top level).
     Stored,
-    /// Filters, updates, pipelines, commands: operators allowed.
+    /// Filters, pipelines, commands: operators allowed.
     Operators,
+    /// Update documents: operators at the top level; the values of `$set` and `$setOnInsert`
+    /// are stored data, checked as `Stored` (so `save()` cannot store what `insert()` refuses).
+    Update,
 }
 
 /// Nesting limit of BSON documents the server accepts.
@@ -97,6 +103,17 @@ impl Fail {
 }
 
 type Result<T> = std::result::Result<T, Fail>;
+
+/// A Python `str` as UTF-8; lone surrogates (from `surrogateescape` decoding of bytes) have no
+/// UTF-8 form, so they are refused here with the path instead of a bare UnicodeEncodeError.
+fn utf8<'a>(s: &'a Bound<'_, PyString>, what: &str) -> Result<&'a str> {
+    s.to_str().map_err(|_| {
+        let text = s.to_string_lossy();
+        Fail::invalid(format!(
+            "{what} {text:?} is not valid UTF-8 (it holds a lone surrogate such as '\\udcff')"
+        ))
+    })
+}
 
 fn type_name(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type()
@@ -210,9 +227,20 @@ impl Writer<'_> {
                 type_name(key)
             ))
         })?;
-        let key = key.to_str()?;
+        let key = utf8(key, "key")?;
         self.check_key(key, depth)
             .map_err(|e| e.under(|| key.to_owned()))?;
+        if self.keys == Keys::Update && depth == 0 {
+            let inner = if matches!(key, "$set" | "$setOnInsert") {
+                Keys::Stored
+            } else {
+                Keys::Operators
+            };
+            let saved = std::mem::replace(&mut self.keys, inner);
+            let result = self.value(key, value, depth);
+            self.keys = saved;
+            return result.map_err(|e| e.under(|| key.to_owned()));
+        }
         self.value(key, value, depth)
             .map_err(|e| e.under(|| key.to_owned()))
     }
@@ -284,7 +312,7 @@ impl Writer<'_> {
         }
         if let Ok(s) = value.cast_exact::<PyString>() {
             self.element(STRING, key)?;
-            return self.string(s.to_str()?);
+            return self.string(utf8(s, "string")?);
         }
         if value.cast_exact::<PyDict>().is_ok() {
             self.element(DOCUMENT, key)?;
@@ -370,7 +398,7 @@ impl Writer<'_> {
         }
         if let Ok(s) = value.cast::<PyString>() {
             self.element(STRING, key)?;
-            return self.string(s.to_str()?);
+            return self.string(utf8(s, "string")?);
         }
         if let Ok(f) = value.cast::<PyFloat>() {
             self.element(DOUBLE, key)?;
@@ -526,7 +554,12 @@ pub fn to_raw_document(obj: &Bound<'_, PyAny>, keys: Keys, what: &str) -> PyResu
 
 /// A mapping as a `bson::Document` (what the driver's option types hold).
 pub fn to_document(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Document> {
-    let raw = to_raw_document(obj, Keys::Operators, what)?;
+    to_document_with(obj, Keys::Operators, what)
+}
+
+/// A mapping as a `bson::Document` whose keys follow `keys`.
+pub fn to_document_with(obj: &Bound<'_, PyAny>, keys: Keys, what: &str) -> PyResult<Document> {
+    let raw = to_raw_document(obj, keys, what)?;
     Document::try_from(&raw).map_err(|e| invalid_input(format!("cannot encode {what}: {e}")))
 }
 

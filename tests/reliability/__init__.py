@@ -1,0 +1,1 @@
+"""Reliability: load, drifted data, bad input, faults (killed server, cancelled tasks)."""
