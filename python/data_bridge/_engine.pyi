@@ -207,6 +207,19 @@ def encode_models(
 ) -> EncodedDocuments | None:
     """Encode model field dicts by `layout`; None when a value needs pydantic's dump path."""
 
+def lazy_instances(
+    cls: type,
+    rows: int,
+    source: Any,
+    dicts: list[dict[str, Any]],
+    fields_set: frozenset[str],
+    extra_allowed: bool,
+    private: dict[str, Any] | None,
+) -> list[Any]:
+    """`rows` bare instances of a Document class reading rows of `source` (the ODM's lazy
+    results): empty instance dicts (also appended to `dicts`), pydantic's slots, the ODM's
+    `_db_*` slots; no `__setattr__`, no validation."""
+
 @final
 class InsertArrowResult:
     """Outcome of insert_arrow (ids are not materialised as Python objects)."""

@@ -10,6 +10,7 @@ mod collection_ops;
 mod convert;
 mod error;
 mod execute;
+mod instances;
 mod operations;
 mod results;
 mod stream;
@@ -61,6 +62,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<convert::PyModelLayout>()?;
     m.add_class::<convert::PyEncodedDocuments>()?;
     m.add_function(wrap_pyfunction!(convert::encode_models, m)?)?;
+    m.add_function(wrap_pyfunction!(instances::lazy_instances, m)?)?;
     m.add_function(wrap_pyfunction!(validate_database_name, m)?)?;
     m.add_function(wrap_pyfunction!(validate_collection_name, m)?)?;
     m.add_function(wrap_pyfunction!(_shutdown_runtime, m)?)?;

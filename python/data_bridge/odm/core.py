@@ -14,6 +14,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from data_bridge._engine import lazy_instances
 from data_bridge.errors import CollectionWasNotInitialized
 from data_bridge.odm import inheritance, lazy, links
 from data_bridge.odm.codecs import FieldPlan, ModelPlan, embedded_model, forget_plan, model_plan
@@ -55,7 +56,6 @@ def _without_unused_revision(cls: type, plan: ModelPlan) -> ModelPlan:
     return dataclasses.replace(plan, spec=spec)
 
 
-_object_new = object.__new__
 _object_setattr = object.__setattr__
 
 
@@ -213,28 +213,15 @@ class DocumentCore(BaseModel):
     def _db_from_source(cls, source: Any, rows: int) -> list[Any]:
         """``rows`` lazy instances over ``source`` (no validation, no per-field work)."""
         cls._db_model_plan()
-        fields_set = cls._db_fields_set_
-        private = cls._db_private_
-        extra_allowed = cls._db_extra_allowed_
-        new = _object_new
-        setattr_ = _object_setattr
-        set_dict = lazy.set_real_dict
-        dicts = source.dicts
-        out = []
-        for row in range(rows):
-            doc = new(cls)
-            values: dict[str, Any] = {}
-            set_dict(doc, values)
-            dicts.append(values)
-            setattr_(doc, "__pydantic_fields_set__", set(fields_set))
-            setattr_(doc, "__pydantic_extra__", {} if extra_allowed else None)
-            setattr_(doc, "__pydantic_private__", None if private is None else dict(private))
-            setattr_(doc, "_db_src", source)
-            setattr_(doc, "_db_row", row)
-            setattr_(doc, "_db_saved", None)
-            setattr_(doc, "_db_prev", None)
-            out.append(doc)
-        return out
+        return lazy_instances(  # type: ignore[no-any-return]
+            cls,
+            rows,
+            source,
+            source.dicts,
+            cls._db_fields_set_,
+            cls._db_extra_allowed_,
+            cls._db_private_,
+        )
 
     @classmethod
     def _db_from_table(cls, table: Any) -> list[Any]:

@@ -1,0 +1,102 @@
+//! Bare Document instances for lazy query results, built without running the model's Python
+//! `__setattr__` (which a Document overrides) or pydantic validation: the ODM's row loop, moved
+//! here because it ran once per result row and was most of a small find's time.
+
+use pyo3::ffi;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyFrozenSet, PyList, PyString, PyType};
+
+/// Sets `name` the way `object.__setattr__` does (slots and the instance dict), bypassing any
+/// `__setattr__` the class defines.
+fn set_generic(
+    obj: &Bound<'_, PyAny>,
+    name: &Bound<'_, PyString>,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    // SAFETY: the three pointers are live references owned by `Bound`s while the GIL is held;
+    // PyObject_GenericSetAttr borrows them.
+    let rc = unsafe { ffi::PyObject_GenericSetAttr(obj.as_ptr(), name.as_ptr(), value.as_ptr()) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(PyErr::fetch(obj.py()))
+    }
+}
+
+/// Gives `obj` the instance dict `values` (not Document's lazy `__dict__` property).
+fn set_dict(obj: &Bound<'_, PyAny>, values: &Bound<'_, PyDict>) -> PyResult<()> {
+    // SAFETY: as above; PyObject_GenericSetDict takes a new reference to `values` itself.
+    let rc = unsafe {
+        ffi::PyObject_GenericSetDict(obj.as_ptr(), values.as_ptr(), std::ptr::null_mut())
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(PyErr::fetch(obj.py()))
+    }
+}
+
+/// A new `set` with the items of `fields` (CPython copies a frozenset's table in one go).
+fn set_copy<'py>(fields: &Bound<'py, PyFrozenSet>) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: `fields` is a live frozenset; PySet_New returns a new reference or NULL with an
+    // exception set, which `from_owned_ptr_or_err` turns into the error.
+    unsafe { Bound::from_owned_ptr_or_err(fields.py(), ffi::PySet_New(fields.as_ptr())) }
+}
+
+/// `rows` instances of `cls` over `source` (row `i` reads row `i`): an empty instance dict
+/// (also appended to `dicts`, where the source fills in fields), pydantic's bookkeeping slots
+/// (`fields_set` copied per instance, `{}` extras when `extra_allowed`, a copy of `private`)
+/// and the ODM's `_db_src` / `_db_row` / `_db_saved` / `_db_prev` slots.
+#[pyfunction]
+#[pyo3(signature = (cls, rows, source, dicts, fields_set, extra_allowed, private))]
+#[allow(clippy::too_many_arguments)]
+pub fn lazy_instances<'py>(
+    py: Python<'py>,
+    cls: &Bound<'py, PyType>,
+    rows: usize,
+    source: &Bound<'py, PyAny>,
+    dicts: &Bound<'py, PyList>,
+    fields_set: &Bound<'py, PyFrozenSet>,
+    extra_allowed: bool,
+    private: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyList>> {
+    let object_new = py
+        .get_type::<pyo3::types::PyAny>()
+        .getattr(intern!(py, "__new__"))?;
+    let names = (
+        intern!(py, "__pydantic_fields_set__"),
+        intern!(py, "__pydantic_extra__"),
+        intern!(py, "__pydantic_private__"),
+        intern!(py, "_db_src"),
+        intern!(py, "_db_row"),
+        intern!(py, "_db_saved"),
+        intern!(py, "_db_prev"),
+    );
+    let none = py.None().into_bound(py);
+    let out = PyList::empty(py);
+    for row in 0..rows {
+        let doc = object_new.call1((cls,))?;
+        let values = PyDict::new(py);
+        set_dict(&doc, &values)?;
+        dicts.append(&values)?;
+        set_generic(&doc, names.0, &set_copy(fields_set)?)?;
+        let extra = if extra_allowed {
+            PyDict::new(py).into_any()
+        } else {
+            none.clone()
+        };
+        set_generic(&doc, names.1, &extra)?;
+        let private = match private {
+            Some(private) => private.copy()?.into_any(),
+            None => none.clone(),
+        };
+        set_generic(&doc, names.2, &private)?;
+        set_generic(&doc, names.3, source)?;
+        set_generic(&doc, names.4, row.into_pyobject(py)?.as_any())?;
+        set_generic(&doc, names.5, &none)?;
+        set_generic(&doc, names.6, &none)?;
+        out.append(doc)?;
+    }
+    Ok(out)
+}
