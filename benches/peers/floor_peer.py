@@ -9,8 +9,10 @@ floor shows how much of each contender's time is the server and the wire, and ho
 from __future__ import annotations
 
 import bson
+from bson.raw_bson import RawBSONDocument
+from pymongo import InsertOne
 
-from benches.datasets import flat_rows
+from benches.datasets import documents, flat_rows
 from benches.model import Contender, Context, Task, Unavailable, require
 
 NAME = "raw floor"
@@ -44,9 +46,29 @@ def _write_floor(task: Task, ctx: Context) -> Contender:
     )
 
 
+def _insert_floor(task: Task, ctx: Context) -> Contender:
+    # PyMongo sends ``RawBSONDocument``s as they are, in an OP_MSG document sequence: for small
+    # batches of big documents that measured faster on SecantusDB than the engine's command
+    # (see crates/data-bridge-mongodb/examples/insert_paths.rs).
+    encoded = [
+        InsertOne(RawBSONDocument(bson.encode({"_id": bson.ObjectId(), **doc})))
+        for doc in documents(task.shape, task.count)
+    ]
+    name = f"{task.collection}_floor"
+    target = ctx.db[name]
+    return Contender(
+        NAME,
+        "bulk_write(InsertOne(pre-encoded RawBSONDocument))",
+        lambda: target.bulk_write(encoded).inserted_count,
+        lambda: ctx.db.drop_collection(name),
+    )
+
+
 def build(task: Task, ctx: Context) -> Contender | None:
     if task.kind == "write_pandas":
         return _write_floor(task, ctx)
+    if task.kind == "insert":
+        return _insert_floor(task, ctx)
     reads_everything = task.kind == "find_objects" or (
         task.kind == "find_table" and task.output == "arrow"
     )

@@ -207,6 +207,10 @@ def encode_models(
 ) -> EncodedDocuments | None:
     """Encode model field dicts by `layout`; None when a value needs pydantic's dump path."""
 
+def bind_inserted(documents: list[Any], source: Any, ids: list[Any], generated: list[bool]) -> None:
+    """After an insert: bind document `i` to row `i` of `source` (its saved state) and give the
+    ones whose id was generated their `id`."""
+
 def lazy_instances(
     cls: type,
     rows: int,

@@ -348,6 +348,35 @@ fn group(models: Vec<WriteModel>, ordered: bool) -> Vec<(Kind, Vec<(usize, RawDo
 }
 
 impl Collection {
+    /// An `update` / `delete` command carrying `batch` as an array (inserts go through
+    /// [`Collection::insert_command`]).
+    fn write_command(
+        &self,
+        kind: Kind,
+        batch: &[(usize, RawDocumentBuf)],
+        options: &BulkWriteOptions,
+    ) -> Result<RawDocumentBuf> {
+        let (name, array_key) = kind.command();
+        let mut array = RawArrayBuf::new();
+        for (_, stmt) in batch {
+            array.push(stmt.as_ref());
+        }
+        let mut command = RawDocumentBuf::new();
+        command.append(name, self.name());
+        command.append(array_key, array);
+        command.append(cstr!("ordered"), options.ordered);
+        if let Some(bypass) = options.bypass_document_validation {
+            command.append(cstr!("bypassDocumentValidation"), bypass);
+        }
+        if let Some(vars) = &options.let_vars {
+            command.append(cstr!("let"), RawDocumentBuf::try_from(vars)?);
+        }
+        if let Some(comment) = &options.comment {
+            command.append(cstr!("comment"), RawBson::try_from(comment.clone())?);
+        }
+        Ok(command)
+    }
+
     /// Runs mixed writes. On any write (or write concern) error, returns
     /// `EngineError::BulkWrite` with the counts of what was applied; when the connection is
     /// lost after a command was sent, `EngineError::Interrupted` with what was acknowledged,
@@ -374,30 +403,19 @@ impl Collection {
         }
         let mut failure = BulkWriteFailure::default();
         for (sent, (kind, batch)) in commands.iter().enumerate() {
-            let (name, array_key) = kind.command();
             let indexes: Vec<usize> = batch.iter().map(|(i, _)| *i).collect();
             let ids: Vec<Option<Bson>> = match kind {
                 Kind::Insert => batch.iter().map(|(_, stmt)| document_id(stmt)).collect(),
                 _ => Vec::new(),
             };
-            let mut array = RawArrayBuf::new();
-            for (_, stmt) in batch {
-                array.push(stmt.as_ref());
-            }
-            let mut command = RawDocumentBuf::new();
-            command.append(name, self.name());
-            command.append(array_key, array);
-            command.append(cstr!("ordered"), options.ordered);
-            if let Some(bypass) = options.bypass_document_validation {
-                command.append(cstr!("bypassDocumentValidation"), bypass);
-            }
-            if let (Some(vars), Kind::Update | Kind::Delete) = (&options.let_vars, kind) {
-                command.append(cstr!("let"), RawDocumentBuf::try_from(vars)?);
-            }
-            if let Some(comment) = &options.comment {
-                command.append(cstr!("comment"), RawBson::try_from(comment.clone())?);
-            }
-            let reply = match with_session!(session, db.run_raw_command(command)) {
+            let reply = match kind {
+                Kind::Insert => self.insert_command(batch, &options, session).await,
+                _ => {
+                    let command = self.write_command(*kind, batch, &options)?;
+                    with_session!(session, db.run_raw_command(command))
+                }
+            };
+            let reply = match reply {
                 Ok(reply) => reply,
                 // Inside a transaction nothing is durable before the commit: the driver's
                 // error (labelled TransientTransactionError) is the whole story.

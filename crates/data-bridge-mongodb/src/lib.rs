@@ -24,6 +24,7 @@ mod crud;
 mod database;
 mod error;
 mod indexes;
+mod insert_sequence;
 pub mod names;
 mod read;
 pub mod runtime;

@@ -9,7 +9,7 @@ use pyo3::types::{PyDict, PyFrozenSet, PyList, PyString, PyType};
 
 /// Sets `name` the way `object.__setattr__` does (slots and the instance dict), bypassing any
 /// `__setattr__` the class defines.
-fn set_generic(
+pub(crate) fn set_generic(
     obj: &Bound<'_, PyAny>,
     name: &Bound<'_, PyString>,
     value: &Bound<'_, PyAny>,
@@ -99,4 +99,42 @@ pub fn lazy_instances<'py>(
         out.append(doc)?;
     }
     Ok(out)
+}
+
+/// After an insert: binds each of `documents` to row `i` of `source` (the inserted BSON, now the
+/// saved state) and gives the ones whose id was generated their `id` (and marks it set). The
+/// previous-state snapshot, when the model keeps one, stays with the caller.
+#[pyfunction]
+pub fn bind_inserted(
+    documents: &Bound<'_, PyList>,
+    source: &Bound<'_, PyAny>,
+    ids: &Bound<'_, PyList>,
+    generated: Vec<bool>,
+) -> PyResult<()> {
+    let py = documents.py();
+    let none = py.None().into_bound(py);
+    let id_key = intern!(py, "id");
+    for (row, doc) in documents.iter().enumerate() {
+        if generated.get(row).copied().unwrap_or(false) {
+            // SAFETY: `doc` is a live object; PyObject_GenericGetDict returns a new reference
+            // to its instance dict (creating it if needed) or NULL with an exception set.
+            let values = unsafe {
+                Bound::from_owned_ptr_or_err(
+                    py,
+                    ffi::PyObject_GenericGetDict(doc.as_ptr(), std::ptr::null_mut()),
+                )
+            }?;
+            values.set_item(id_key, ids.get_item(row)?)?;
+            doc.getattr(intern!(py, "__pydantic_fields_set__"))?
+                .call_method1(intern!(py, "add"), (id_key,))?;
+        }
+        set_generic(&doc, intern!(py, "_db_src"), source)?;
+        set_generic(
+            &doc,
+            intern!(py, "_db_row"),
+            row.into_pyobject(py)?.as_any(),
+        )?;
+        set_generic(&doc, intern!(py, "_db_saved"), &none)?;
+    }
+    Ok(())
 }

@@ -63,6 +63,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<convert::PyEncodedDocuments>()?;
     m.add_function(wrap_pyfunction!(convert::encode_models, m)?)?;
     m.add_function(wrap_pyfunction!(instances::lazy_instances, m)?)?;
+    m.add_function(wrap_pyfunction!(instances::bind_inserted, m)?)?;
     m.add_function(wrap_pyfunction!(validate_database_name, m)?)?;
     m.add_function(wrap_pyfunction!(validate_collection_name, m)?)?;
     m.add_function(wrap_pyfunction!(_shutdown_runtime, m)?)?;

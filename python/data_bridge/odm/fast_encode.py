@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal, Union
 from pydantic import BaseModel, RootModel
 
 from data_bridge import _engine
+from data_bridge._engine import bind_inserted
 from data_bridge.odm import inheritance, lazy, links
 from data_bridge.odm.codecs import _strip
 from data_bridge.odm.fields import PydanticObjectId
@@ -240,17 +241,7 @@ class EncodedSource:
 def commit(cls: type[DocumentCore], documents: Sequence[DocumentCore], batch: Any) -> None:
     """After the insert succeeded: give generated ids to the documents, record saved states."""
     source = EncodedSource(batch)
-    save_previous = cls.get_settings().state_management_save_previous
-    setattr_ = object.__setattr__
-    real_dict = lazy.real_dict
-    ids = batch.ids
-    generated = batch.generated
-    for row, doc in enumerate(documents):
-        if generated[row]:
-            real_dict(doc)["id"] = ids[row]
-            doc.__pydantic_fields_set__.add("id")
-        setattr_(doc, "_db_src", source)
-        setattr_(doc, "_db_row", row)
-        setattr_(doc, "_db_saved", None)
-        if save_previous:
-            setattr_(doc, "_db_prev", source.row(row))
+    bind_inserted(list(documents), source, batch.ids, batch.generated)
+    if cls.get_settings().state_management_save_previous:
+        for row, doc in enumerate(documents):
+            object.__setattr__(doc, "_db_prev", source.row(row))

@@ -601,8 +601,9 @@ def with_write_rule_many(
     docs: Sequence[Any], link_rule: Any, session: Any, plan: Plan[T]
 ) -> Plan[T]:
     """Run ``plan`` (an ``insert_many``) after the write rule's writes for every document."""
-    for doc in docs:
-        yield from write_linked(doc, link_rule, session)
+    if link_rule is not None and WriteRules(link_rule) is WriteRules.WRITE:
+        for doc in docs:
+            yield from write_linked(doc, link_rule, session)
     return (yield from plan)
 
 

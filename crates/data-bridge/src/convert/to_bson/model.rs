@@ -14,6 +14,7 @@
 
 use bson::oid::ObjectId;
 use bson::RawDocumentBuf;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
@@ -420,8 +421,18 @@ impl ModelWriter<'_, '_> {
 }
 
 /// A new ObjectId as an instance of `class` (an `ObjectId` subclass).
+/// An instance of `class` holding `oid`. For `bson.ObjectId` and its subclasses the id's bytes
+/// go straight into the slot `ObjectId.__init__` fills: running `__init__` (and a subclass's
+/// validating override) was a third of an ODM insert's encoding time.
 fn new_object_id<'py>(class: &Bound<'py, PyType>, oid: &ObjectId) -> PyResult<Bound<'py, PyAny>> {
-    class.call1((PyBytes::new(class.py(), &oid.bytes()),))
+    let py = class.py();
+    let bytes = PyBytes::new(py, &oid.bytes());
+    if !class.is_subclass(types(py)?.object_id.bind(py))? {
+        return class.call1((bytes,));
+    }
+    let id = class.call_method1(intern!(py, "__new__"), (class,))?;
+    crate::instances::set_generic(&id, intern!(py, "_ObjectId__id"), bytes.as_any())?;
+    Ok(id)
 }
 
 enum Encoded {
