@@ -9,7 +9,7 @@ import pickle
 import data_bridge
 import pytest
 from data_bridge.odm import lazy
-from pydantic import Field, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 
 from .helpers import run
 from .models import Address, Color
@@ -135,3 +135,46 @@ async def test_missing_stored_fields_take_model_defaults(m, raw):
     assert doc.active is True
     assert doc.address == Address(city="c", zip="")
     assert doc.email is None
+
+
+class Line(BaseModel):
+    sku: str
+    price: decimal.Decimal
+    note: str | None = None
+    qty: int = 1
+
+
+class Basket(data_bridge.Document):
+    lines: list[Line]
+    plain: list[Address]
+
+    class Settings:
+        name = "baskets"
+
+
+async def test_embedded_lists_prepare_decimals_and_defaults_only_where_types_need_it(
+    mongodb_uri, db_name, raw
+):
+    """A column of embedded models is validated in one call; BSON-only values (Decimal128) and
+    missing keys with a non-None default are mended first, whatever their depth."""
+    await data_bridge.init(
+        database=db_name, connection_string=mongodb_uri, document_models=[Basket]
+    )
+    from bson import Decimal128
+
+    raw["baskets"].insert_one(
+        {
+            "lines": [
+                {"sku": "a", "price": Decimal128("1.10")},
+                {"sku": "b", "price": Decimal128("2")},
+            ],
+            "plain": [{"city": "Oslo", "zip": "1"}, {"city": "Rome"}],
+        }
+    )
+    (basket,) = await Basket.find_all().to_list()
+    assert basket.lines == [
+        Line(sku="a", price=decimal.Decimal("1.10")),
+        Line(sku="b", price=decimal.Decimal("2")),
+    ]
+    assert [line.qty for line in basket.lines] == [1, 1]
+    assert basket.plain == [Address(city="Oslo", zip="1"), Address(city="Rome", zip="")]

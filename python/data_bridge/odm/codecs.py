@@ -239,14 +239,47 @@ def _needs_prepare(value: Any) -> bool:
     return False
 
 
+_PLAIN_TYPES = (str, int, float, bool, bytes, datetime.datetime, datetime.date, ObjectId)
+
+
+def _plain(annotation: Any, structured: bool, seen: set[type] | None = None) -> bool:
+    """Tell whether raw values for ``annotation`` can never need :func:`_prepare`: no Decimal or
+    UUID anywhere in it and, when nulls are stripped, no embedded model field whose default
+    differs from None (a stripped null lets that default apply). Unknown types say no."""
+    seen = set() if seen is None else seen
+    if annotation in _PLAIN_TYPES or annotation is type(None):
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in seen:
+            return True
+        seen.add(annotation)
+        for info in annotation.model_fields.values():
+            if info.metadata:
+                return False
+            has_default = not info.is_required()
+            if structured and has_default and (info.default_factory or info.default is not None):
+                return False
+            if not _plain(info.annotation, structured, seen):
+                return False
+        return True
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (list, tuple, dict, Union, types.UnionType) and args:
+        return all(arg is Ellipsis or _plain(arg, structured, seen) for arg in args)
+    return False
+
+
 def _column_converter(
     annotation: Any, structured: bool, copy_raw: bool
 ) -> Callable[[list[Any]], list[Any]]:
     """Validate a whole column in one pydantic call (much cheaper than one call per row)."""
     validate = TypeAdapter(list[annotation]).validate_python
+    # Walking every raw value to look for what _prepare mends costs as much as validating
+    # nested documents: skipped when the type rules it out.
+    may_need = not _plain(annotation, structured)
 
     def convert_column(column: list[Any]) -> list[Any]:
-        if copy_raw or _needs_prepare(column):
+        if copy_raw or (may_need and _needs_prepare(column)):
             column = [_prepare(raw, structured) for raw in column]
         return validate(column)
 
