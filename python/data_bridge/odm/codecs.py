@@ -243,9 +243,12 @@ _PLAIN_TYPES = (str, int, float, bool, bytes, datetime.datetime, datetime.date, 
 
 
 def _plain(annotation: Any, structured: bool, seen: set[type] | None = None) -> bool:
-    """Tell whether raw values for ``annotation`` can never need :func:`_prepare`: no Decimal or
-    UUID anywhere in it and, when nulls are stripped, no embedded model field whose default
-    differs from None (a stripped null lets that default apply). Unknown types say no."""
+    """Tell whether raw values for ``annotation`` can never need :func:`_prepare`.
+
+    True when there is no Decimal or UUID anywhere in it and, when nulls are stripped, no
+    embedded model field whose default differs from None (a stripped null lets that default
+    apply). Unknown types say no.
+    """
     seen = set() if seen is None else seen
     if annotation in _PLAIN_TYPES or annotation is type(None):
         return True
