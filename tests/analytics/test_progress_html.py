@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -108,3 +109,44 @@ def test_table_html_preview() -> None:
     html = table_html(pa.table({"a": list(range(20))}), max_rows=3)
     assert "20 rows, 1 columns" in html
     assert html.count("<tr>") == 4  # header + 3 rows
+
+
+async def test_async_write_with_a_bar_sends_every_slice(
+    mongodb_uri: str, db_name: str, instant_bars: None, capsys: pytest.CaptureFixture
+) -> None:
+    coll = data_bridge.connect_async(mongodb_uri)[db_name]["progress_writes_async"]
+    await coll.engine.drop()
+    result = await data_bridge.write_async(
+        coll, pa.table({"x": list(range(30_000))}), progress=True
+    )
+    assert result.inserted_count == 30_000
+    assert await coll.engine.count_documents({}) == 30_000
+    assert f"write {db_name}.progress_writes_async" in capsys.readouterr().err
+
+
+def test_unreachable_server_between_slices_is_a_write_interrupted(
+    sync_client: Any, db_name: str
+) -> None:
+    """A slice that could not be sent at all (the server went away after earlier slices were
+    acknowledged) still reports the whole write: earlier rows acknowledged, the rest unsent."""
+    from data_bridge import _engine
+    from data_bridge.analytics.write import _slice_failure
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    dead = _engine.Client(f"mongodb://127.0.0.1:{port}/", server_selection_timeout_ms=200)
+    with pytest.raises(_engine.ServerSelectionTimeout) as info:
+        dead.database(db_name).collection("c").insert_many_sync([{"_id": 1}])
+    ids = list(range(100))
+    table = pa.table({"_id": ids, "x": ids})
+    lost = _slice_failure(info.value, table, 40, 60, 40)
+    assert isinstance(lost, _engine.WriteInterrupted)
+    assert lost.__cause__ is info.value
+    assert lost.inserted_count == 40
+    assert sorted(lost.inserted_ids) == list(range(40))
+    assert lost.in_doubt_indexes == []
+    assert lost.unsent_indexes == list(range(40, 100))
+    assert lost.unsent_ids == {row: row for row in range(40, 100)}
+    # Nothing acknowledged yet: the driver's own error stands.
+    assert _slice_failure(info.value, table, 0, 20, 0) is info.value

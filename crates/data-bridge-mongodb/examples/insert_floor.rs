@@ -38,28 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let coll = client
         .database("insert_floor")
         .collection::<RawDocumentBuf>("c");
-    let db = client.database("insert_floor");
     for round in 0..rounds {
-        // The same documents as one `insert` command whose `documents` is an embedded array
-        // (no OP_MSG document sequence), 10k per command.
-        coll.drop().await?;
-        let docs = documents(count, true)?;
-        let start = Instant::now();
-        for part in docs.chunks(10_000) {
-            let mut array = bson::RawArrayBuf::new();
-            for d in part {
-                array.push(d.as_ref());
-            }
-            let mut command = RawDocumentBuf::new();
-            command.append(bson::cstr!("insert"), "c");
-            command.append(bson::cstr!("documents"), array);
-            db.run_raw_command(command).await?;
-        }
-        let ms = start.elapsed().as_secs_f64() * 1e3;
-        println!(
-            "round {round} {:<36} {ms:>8.0} ms",
-            "with _id, embedded array, 10k/cmd"
-        );
         for (label, with_id, parts, ordered) in [
             ("with _id, 1 stream, ordered", true, 1usize, true),
             ("no _id (driver adds), 1 stream", false, 1, true),

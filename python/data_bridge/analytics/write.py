@@ -179,6 +179,34 @@ def _whole_table_view(
     )
 
 
+def _slice_failure(
+    error: Exception, table: Any, start: int, stop: int, count: int
+) -> Exception:
+    """Return the error of the slice ``start..stop`` as the whole write sees it.
+
+    A connection lost while sending the slice is already a ``WriteInterrupted``; a server that
+    could not be reached before it was sent raises the driver's error, which becomes one too
+    when earlier slices were acknowledged (the slice and everything after it unsent).
+    """
+    if isinstance(error, _engine.WriteInterrupted):
+        _whole_table_view(error, table, start, stop, count)
+        return error
+    if not count or not isinstance(error, _engine.ConnectionFailure):
+        return error
+    lost = _engine.WriteInterrupted(str(error))
+    lost.labels, lost.details = [], {}
+    lost.write_errors, lost.write_concern_errors = [], []
+    lost.inserted_count = lost.matched_count = lost.modified_count = 0
+    lost.deleted_count = lost.upserted_count = 0
+    lost.inserted_ids, lost.upserted_ids = {}, {}
+    lost.in_doubt_indexes, lost.in_doubt_ids = [], {}
+    lost.unsent_indexes = list(range(stop - start))
+    lost.unsent_ids = {row - start: v for row, v in _row_ids(table, start, stop).items()}
+    _whole_table_view(lost, table, start, stop, count)
+    lost.__cause__ = error
+    return lost
+
+
 def _engine_collection(target: Any) -> _engine.Collection:
     if isinstance(target, _engine.Collection):
         return target
@@ -238,9 +266,11 @@ def write(
             for start, part in _slices(table):
                 try:
                     result = coll.insert_arrow_sync(part, ordered=ordered, keep_nulls=keep_nulls)
-                except _engine.WriteInterrupted as lost:
-                    _whole_table_view(lost, table, start, start + part.num_rows, count)
-                    raise
+                except _engine.DataBridgeError as error:
+                    failure = _slice_failure(error, table, start, start + part.num_rows, count)
+                    if failure is error:
+                        raise
+                    raise failure from error
                 count += result.inserted_count
                 bar.update(result.inserted_count)
         else:
@@ -272,8 +302,14 @@ async def write_async(
     with ProgressBar(rows, f"write {coll.full_name}", enabled=progress) as bar:
         if bar.shown and rows is not None and hasattr(table, "slice"):
             count = 0
-            for part in _slices(table):
-                result = await coll.insert_arrow(part, ordered=ordered, keep_nulls=keep_nulls)
+            for start, part in _slices(table):
+                try:
+                    result = await coll.insert_arrow(part, ordered=ordered, keep_nulls=keep_nulls)
+                except _engine.DataBridgeError as error:
+                    failure = _slice_failure(error, table, start, start + part.num_rows, count)
+                    if failure is error:
+                        raise
+                    raise failure from error
                 count += result.inserted_count
                 bar.update(result.inserted_count)
         else:

@@ -26,7 +26,8 @@ pub struct PyTypes {
 
 static TYPES: PyOnceLock<PyTypes> = PyOnceLock::new();
 
-fn import(py: Python<'_>, module: &str, name: &str) -> PyResult<Py<PyType>> {
+/// `module.name`, which must be a class.
+pub(crate) fn import(py: Python<'_>, module: &str, name: &str) -> PyResult<Py<PyType>> {
     Ok(py
         .import(module)?
         .getattr(name)?

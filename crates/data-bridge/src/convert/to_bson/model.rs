@@ -27,6 +27,7 @@ use super::{
     MAX_DEPTH, NULL, OBJECT_ID, STRING,
 };
 use crate::convert::from_bson::raw_document_to_py;
+use crate::convert::pytypes::import;
 use crate::convert::time::days_from_civil;
 use crate::error::invalid_input;
 
@@ -61,14 +62,6 @@ struct ModelTypes {
 }
 
 static MODEL_TYPES: PyOnceLock<ModelTypes> = PyOnceLock::new();
-
-fn import(py: Python<'_>, module: &str, name: &str) -> PyResult<Py<PyType>> {
-    Ok(py
-        .import(module)?
-        .getattr(name)?
-        .cast_into::<PyType>()?
-        .unbind())
-}
 
 fn model_types(py: Python<'_>) -> PyResult<&ModelTypes> {
     MODEL_TYPES.get_or_try_init(py, || {
