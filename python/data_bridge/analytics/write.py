@@ -179,9 +179,7 @@ def _whole_table_view(
     )
 
 
-def _slice_failure(
-    error: Exception, table: Any, start: int, stop: int, count: int
-) -> Exception:
+def _slice_failure(error: Exception, table: Any, start: int, stop: int, count: int) -> Exception:
     """Return the error of the slice ``start..stop`` as the whole write sees it.
 
     A connection lost while sending the slice is already a ``WriteInterrupted``; a server that
