@@ -148,5 +148,10 @@ def test_unreachable_server_between_slices_is_a_write_interrupted(
     assert lost.in_doubt_indexes == []
     assert lost.unsent_indexes == list(range(40, 100))
     assert lost.unsent_ids == {row: row for row in range(40, 100)}
+    assert (lost.details["nInserted"], lost.details["nInDoubt"], lost.details["nUnsent"]) == (
+        40,
+        0,
+        60,
+    )
     # Nothing acknowledged yet: the driver's own error stands.
     assert _slice_failure(info.value, table, 0, 20, 0) is info.value

@@ -192,7 +192,19 @@ def _slice_failure(error: Exception, table: Any, start: int, stop: int, count: i
     if not count or not isinstance(error, _engine.ConnectionFailure):
         return error
     lost = _engine.WriteInterrupted(str(error))
-    lost.labels, lost.details = [], {}
+    lost.labels = []
+    # The keys the engine's WriteInterrupted carries (see crates/data-bridge/src/error.rs).
+    lost.details = {
+        "writeErrors": [],
+        "writeConcernErrors": [],
+        "nInserted": 0,
+        "nMatched": 0,
+        "nModified": 0,
+        "nRemoved": 0,
+        "nUpserted": 0,
+        "nInDoubt": 0,
+        "nUnsent": stop - start,
+    }
     lost.write_errors, lost.write_concern_errors = [], []
     lost.inserted_count = lost.matched_count = lost.modified_count = 0
     lost.deleted_count = lost.upserted_count = 0
