@@ -186,6 +186,16 @@ class ModelLayout:
     ) -> ModelLayout: ...
 
 @final
+class ModelShape:
+    """The declared shape of a field holding embedded models, for `Table.model_column`: `spec`
+    is `(kind, nullable, default)` with kind `"str"`, `"int"`, `"float"`, `"bool"` or
+    `"datetime"`, `("list", nullable, default, item_spec)`, or
+    `("model", nullable, default, cls, extra_allowed, [(key, name, spec), ...])`; built once
+    per field by `data_bridge.odm.model_shapes`."""
+
+    def __new__(cls, spec: tuple[Any, ...]) -> ModelShape: ...
+
+@final
 class EncodedDocuments:
     """Documents encoded by `encode_models`, ready for `insert_one` / `insert_many`."""
 
@@ -364,6 +374,10 @@ class Table:
 
     def column(self, name: str) -> list[Any]:
         """The Python values of one top-level column, all rows (None where missing)."""
+
+    def model_column(self, name: str, shape: ModelShape) -> list[Any] | None:
+        """A column of embedded models as instances built without validation (None where the
+        row is null), or None when a value needs pydantic (the caller validates it then)."""
 
     def row(self, index: int) -> _Document:
         """Row `index` (negative counts from the end) as a dict; missing fields are None."""

@@ -7,6 +7,8 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFrozenSet, PyList, PyString, PyType};
 
+use crate::gc::GcPause;
+
 /// Sets `name` the way `object.__setattr__` does (slots and the instance dict), bypassing any
 /// `__setattr__` the class defines.
 pub(crate) fn set_generic(
@@ -25,7 +27,7 @@ pub(crate) fn set_generic(
 }
 
 /// Gives `obj` the instance dict `values` (not Document's lazy `__dict__` property).
-fn set_dict(obj: &Bound<'_, PyAny>, values: &Bound<'_, PyDict>) -> PyResult<()> {
+pub(crate) fn set_dict(obj: &Bound<'_, PyAny>, values: &Bound<'_, PyDict>) -> PyResult<()> {
     // SAFETY: as above; PyObject_GenericSetDict takes a new reference to `values` itself.
     let rc = unsafe {
         ffi::PyObject_GenericSetDict(obj.as_ptr(), values.as_ptr(), std::ptr::null_mut())
@@ -38,7 +40,7 @@ fn set_dict(obj: &Bound<'_, PyAny>, values: &Bound<'_, PyDict>) -> PyResult<()> 
 }
 
 /// A new `set` with the items of `fields` (CPython copies a frozenset's table in one go).
-fn set_copy<'py>(fields: &Bound<'py, PyFrozenSet>) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn set_copy<'py>(fields: &Bound<'py, PyFrozenSet>) -> PyResult<Bound<'py, PyAny>> {
     // SAFETY: `fields` is a live frozenset; PySet_New returns a new reference or NULL with an
     // exception set, which `from_owned_ptr_or_err` turns into the error.
     unsafe { Bound::from_owned_ptr_or_err(fields.py(), ffi::PySet_New(fields.as_ptr())) }
@@ -75,6 +77,7 @@ pub fn lazy_instances<'py>(
     );
     let none = py.None().into_bound(py);
     let out = PyList::empty(py);
+    let _pause = GcPause::new(py);
     for row in 0..rows {
         let doc = object_new.call1((cls,))?;
         let values = PyDict::new(py);

@@ -10,6 +10,7 @@ mod collection_ops;
 mod convert;
 mod error;
 mod execute;
+mod gc;
 mod instances;
 mod operations;
 mod results;
@@ -61,6 +62,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::PyBulkWriteResult>()?;
     m.add_class::<convert::PyModelLayout>()?;
     m.add_class::<convert::PyEncodedDocuments>()?;
+    m.add_class::<convert::PyModelShape>()?;
     m.add_function(wrap_pyfunction!(convert::encode_models, m)?)?;
     m.add_function(wrap_pyfunction!(instances::lazy_instances, m)?)?;
     m.add_function(wrap_pyfunction!(instances::bind_inserted, m)?)?;

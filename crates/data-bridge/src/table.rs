@@ -9,7 +9,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict, PyList};
 use pyo3_arrow::ffi::{to_schema_pycapsule, to_stream_pycapsule, ArrayIterator};
 
-use crate::convert::{column_values, numpy_column, read_stats_dict, row_dict, table_rows};
+use crate::convert::{
+    column_values, model_column, numpy_column, read_stats_dict, row_dict, table_rows, PyModelShape,
+};
 
 /// The C stream export shared by Table and RecordBatchStream: batches as struct arrays.
 pub fn stream_capsule<'py>(
@@ -180,6 +182,16 @@ impl PyTable {
 
     fn column<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyList>> {
         column_values(py, &self.schema, &self.batches, name)
+    }
+
+    /// The column as embedded model instances (`None`: validate it with pydantic instead).
+    fn model_column<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        shape: &PyModelShape,
+    ) -> PyResult<Option<Bound<'py, PyList>>> {
+        model_column(py, &self.schema, &self.batches, name, shape)
     }
 
     fn row<'py>(&self, py: Python<'py>, index: isize) -> PyResult<Bound<'py, PyDict>> {

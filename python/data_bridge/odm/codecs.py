@@ -60,6 +60,8 @@ class FieldPlan:
     default: Callable[[], Any] | None
     native: bool
     convert_column: Callable[[list[Any]], list[Any]] | None = None
+    # Embedded models the engine builds straight from the column (model_shapes.py), or None.
+    shape: Any = None
 
 
 @dataclass(slots=True)
@@ -332,6 +334,7 @@ def model_plan(model: type[BaseModel]) -> ModelPlan:
                 return validate(_prepare(raw, structured))
 
         column: Callable[[list[Any]], list[Any]] | None = None
+        shape = None
         if convert is _to_object_id:
             column = _object_id_column
         elif convert is _to_float:
@@ -345,6 +348,9 @@ def model_plan(model: type[BaseModel]) -> ModelPlan:
             if fast is not None:
                 convert, column = fast
             else:
+                from data_bridge.odm.model_shapes import model_shape
+
+                shape = None if constrained else model_shape(info.annotation)
                 # Values decoded as "any" may hold nested containers shared with the raw column
                 # (the saved state): copy them before pydantic sees them.
                 column = _column_converter(_annotated(info), structured, spec == "any")
@@ -357,6 +363,7 @@ def model_plan(model: type[BaseModel]) -> ModelPlan:
             _default_of(info),
             native or bool(info.exclude),
             column,
+            shape,
         )
     by_key = {f.key: f for f in fields.values()}
     spec = {f.key: f.spec for f in fields.values()}

@@ -82,6 +82,7 @@ class DocumentCore(BaseModel):
     _db_extra_allowed_: ClassVar[bool] = False
     _db_fast_set_: ClassVar[bool] = True
     _db_nfields_: ClassVar[int] = 0
+    _db_field_order_: ClassVar[tuple[str, ...]] = ()
     _db_list_adapter_: ClassVar[TypeAdapter[Any] | None] = None
 
     # ----------------------------------------------------------------------------- class setup
@@ -117,6 +118,7 @@ class DocumentCore(BaseModel):
             type.__setattr__(cls, name, FieldDescriptor(field_plan, expression))
         cls._db_fields_set_ = frozenset(plan.fields)
         cls._db_nfields_ = len(plan.fields)
+        cls._db_field_order_ = tuple(plan.fields)
         private = {
             name: attr.get_default()
             for name, attr in cls.__private_attributes__.items()
@@ -234,8 +236,13 @@ class DocumentCore(BaseModel):
     @property
     def __dict__(self) -> dict[str, Any]:
         values = real_dict(self)
-        if len(values) < type(self)._db_nfields_:
-            materialize(self, type(self)._db_model_plan().fields)
+        cls = type(self)
+        if len(values) < cls._db_nfields_:
+            materialize(self, cls._db_model_plan().fields)
+        elif tuple(values) != cls._db_field_order_:
+            # Fields read (or set) one at a time went into the dict in that order: dumps list
+            # keys in dict order, and must list them as an eagerly built model does.
+            lazy.reorder(values, cls._db_field_order_)
         return values
 
     @__dict__.setter

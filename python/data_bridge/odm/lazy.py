@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from data_bridge.odm import model_shapes
 from data_bridge.odm.fields import ExpressionField
 
 if TYPE_CHECKING:
@@ -84,12 +85,18 @@ class TableSource:
         if name in self.filled:
             return
         self.filled.add(name)
-        column = self.column(plan.key)
         dicts = self.dicts
-        if column is None:
-            values = [decode(plan, None) for _ in dicts]
-        else:
-            values = decode_column(plan, column)
+        values = None
+        if plan.shape is not None and model_shapes.ENABLED:
+            values = self.table.model_column(plan.key, plan.shape)
+            if values is not None and any(value is None for value in values):
+                values = [decode(plan, None) if value is None else value for value in values]
+        if values is None:
+            column = self.column(plan.key)
+            if column is None:
+                values = [decode(plan, None) for _ in dicts]
+            else:
+                values = decode_column(plan, column)
         for values_dict, value in zip(dicts, values, strict=False):
             if name not in values_dict:
                 values_dict[name] = value
@@ -221,6 +228,14 @@ def slot(descriptor: Any, instance: Any) -> Any:
         return descriptor.__get__(instance)
     except AttributeError:
         return None
+
+
+def reorder(values: dict[str, Any], order: tuple[str, ...]) -> None:
+    """Put ``values``' keys in ``order`` (keys not in it keep their order, after those)."""
+    ordered = {name: values[name] for name in order if name in values}
+    ordered.update(values)
+    values.clear()
+    values.update(ordered)
 
 
 def materialize(instance: Any, fields: dict[str, FieldPlan]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ use super::from_bson::{
 };
 use super::pytypes::{types, PyTypes};
 use crate::error::invalid_input;
+use crate::gc::GcPause;
 
 fn extension(field: &Field) -> Option<&str> {
     field.metadata().get(ext::NAME_KEY).map(String::as_str)
@@ -314,6 +315,7 @@ pub fn column_values<'py>(
     let index = column_index(schema, name)?;
     let field = schema.field(index);
     let t = types(py)?;
+    let _pause = GcPause::new(py);
     let mut out = Vec::new();
     for batch in batches {
         out.extend(array_values(py, batch.column(index).as_ref(), field, t)?);
@@ -329,6 +331,7 @@ pub fn table_rows<'py>(
 ) -> PyResult<Bound<'py, PyList>> {
     let t = types(py)?;
     let out = PyList::empty(py);
+    let _pause = GcPause::new(py);
     for batch in batches {
         let columns: Vec<Values<'py>> = batch
             .columns()

@@ -9,6 +9,7 @@ use pyo3::types::{PyBytes, PyDateTime, PyDict, PyList};
 use super::pytypes::{types, PyTypes};
 use super::time::civil_from_millis;
 use crate::error::{invalid_input, CoreError};
+use crate::gc::GcPause;
 
 /// Years Python's `datetime` can hold; other instants come back as `bson.DatetimeMS`.
 const DATETIME_YEARS: std::ops::RangeInclusive<i64> = 1..=9999;
@@ -198,6 +199,7 @@ impl<'py> IntoPyObject<'py> for PyDocuments {
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
         let t = types(py)?;
         let list = PyList::empty(py);
+        let _pause = GcPause::new(py);
         for (row, doc) in self.0.iter().enumerate() {
             checked(doc, row)?;
             list.append(raw_document_to_py_with(py, doc, t)?)?;

@@ -2,6 +2,7 @@
 
 mod from_arrow;
 mod from_bson;
+mod model_values;
 pub mod options;
 mod pytypes;
 mod schema;
@@ -13,6 +14,7 @@ pub use from_arrow::{column_values, numpy_column, row_dict, table_rows};
 pub use from_bson::{
     bson_to_py, document_to_py, raw_document_to_py, PyDocuments, PyOptionalDocument, PyValues,
 };
+pub use model_values::{model_column, PyModelShape};
 pub use schema::schema_arg;
 pub use stats::read_stats_dict;
 pub use to_bson::model::{encode_models, PyEncodedDocuments, PyModelLayout};
