@@ -12,6 +12,8 @@
 //! refuses) the value as it always did. So this path never stores something different; it only
 //! stores the same thing sooner.
 
+use std::fmt::Write as _;
+
 use bson::oid::ObjectId;
 use bson::RawDocumentBuf;
 use pyo3::intern;
@@ -250,7 +252,7 @@ impl ModelWriter<'_, '_> {
                 if depth >= MAX_DEPTH {
                     return Err(Fail::invalid("nested too deeply"));
                 }
-                let dict = value.getattr("__dict__")?;
+                let dict = instance_dict(value)?;
                 let dict = dict.cast::<PyDict>().map_err(PyErr::from)?;
                 self.w.element(DOCUMENT, key)?;
                 let at = self.w.begin();
@@ -290,7 +292,8 @@ impl ModelWriter<'_, '_> {
         let mut index = String::new();
         for (i, item) in items.enumerate() {
             index.clear();
-            index.push_str(&i.to_string());
+            // Writing into the reused buffer: `to_string` allocated once per array element.
+            let _ = write!(index, "{i}");
             self.shaped(&index, &item, shape, depth + 1)?;
         }
         self.w.end(at)
@@ -410,6 +413,19 @@ impl ModelWriter<'_, '_> {
             return self.w.value(key, value, depth);
         }
         Err(Fail::invalid("no fixed BSON form for this type here"))
+    }
+}
+
+/// The instance dict of a (declared-class) model instance: read through the type's generic
+/// getter, without looking `__dict__` up on the class first.
+fn instance_dict<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: `value` is a live object; PyObject_GenericGetDict returns a new reference to its
+    // instance dict (creating it if needed) or NULL with an exception set.
+    unsafe {
+        Bound::from_owned_ptr_or_err(
+            value.py(),
+            pyo3::ffi::PyObject_GenericGetDict(value.as_ptr(), std::ptr::null_mut()),
+        )
     }
 }
 
