@@ -16,6 +16,7 @@ use arrow_schema::{DataType, Field, FieldRef, Fields};
 
 use crate::decode::OnMismatch;
 use crate::error::CodecError;
+use crate::extension as ext;
 use crate::raw::{self, Elements};
 use crate::types::{Leaf, Shape};
 use crate::varbuf::VarBuf;
@@ -64,6 +65,9 @@ pub(crate) struct StructColumn {
     index: Option<HashMap<Box<[u8]>, usize>>,
     children: Vec<Column>,
     nulls: NullBufferBuilder,
+    /// The child collecting the fields no other child holds (extension `data_bridge.rest`),
+    /// and the current document's such fields, as BSON elements.
+    rest: Option<(usize, Vec<u8>)>,
 }
 
 pub(crate) struct ListColumn {
@@ -100,9 +104,30 @@ impl StructColumn {
                 limit: MAX_NESTING_DEPTH,
             });
         }
+        let is_rest =
+            |f: &Field| f.metadata().get(ext::NAME_KEY).map(String::as_str) == Some(ext::REST);
+        let mut rest = None;
+        for (i, f) in fields.iter().enumerate() {
+            if is_rest(f) {
+                if rest.is_some() {
+                    return Err(CodecError::schema(
+                        f.name().as_str(),
+                        "a struct can have one rest column",
+                    ));
+                }
+                rest = Some((i, Vec::new()));
+            }
+        }
+        // A rest column matches no key: BSON keys cannot hold a NUL byte.
         let names: Vec<Box<[u8]>> = fields
             .iter()
-            .map(|f| f.name().as_bytes().to_vec().into_boxed_slice())
+            .map(|f| {
+                if is_rest(f) {
+                    Box::from(&b"\0"[..])
+                } else {
+                    f.name().as_bytes().to_vec().into_boxed_slice()
+                }
+            })
             .collect();
         let index = (names.len() > WIDE_STRUCT).then(|| {
             names
@@ -121,6 +146,7 @@ impl StructColumn {
             index,
             children,
             nulls: NullBufferBuilder::new(rows),
+            rest,
         })
     }
 
@@ -147,8 +173,17 @@ impl StructColumn {
         let target = self.nulls.len() + 1;
         let mut elements = Elements::of_document(bytes)?;
         let mut hint = 0;
+        if let Some((_, buf)) = &mut self.rest {
+            buf.clear();
+        }
         while let Some(element) = elements.next_element()? {
             let Some(i) = self.find(element.key, hint) else {
+                if let Some((_, buf)) = &mut self.rest {
+                    buf.push(element.kind);
+                    buf.extend_from_slice(element.key);
+                    buf.push(0);
+                    buf.extend_from_slice(element.value);
+                }
                 continue;
             };
             hint = i + 1;
@@ -161,6 +196,20 @@ impl StructColumn {
             }
             if let Err(e) = child.append(element.kind, element.value, ctx) {
                 return Err(e.under(&self.display[i]));
+            }
+        }
+        if let Some((i, buf)) = &self.rest {
+            if !buf.is_empty() {
+                let length = i32::try_from(buf.len() + 5)
+                    .map_err(|_| CodecError::invalid("document too large"))?;
+                let mut document = Vec::with_capacity(buf.len() + 5);
+                document.extend_from_slice(&length.to_le_bytes());
+                document.extend_from_slice(buf);
+                document.push(0);
+                let i = *i;
+                if let Err(e) = self.children[i].append(0x03, &document, ctx) {
+                    return Err(e.under(&self.display[i]));
+                }
             }
         }
         for child in &mut self.children {

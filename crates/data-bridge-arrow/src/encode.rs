@@ -396,42 +396,44 @@ impl<'a> Writer<'a> {
                     usize::try_from(*n).map_err(|_| schema_error(field, "negative list size"))?;
                 Self::FixedList(n, Box::new(child), array)
             }
-            _ => match Shape::of(field)? {
-                Shape::Struct(fields) => {
-                    let array = array.as_struct_opt().ok_or_else(mismatch)?;
-                    let document = Document::new(
-                        fields.iter().map(|f| f.as_ref()),
-                        array.columns().iter().map(|c| c.as_ref()),
-                        depth + 1,
-                    )?;
-                    Self::Document(document, array)
-                }
-                Shape::List(item) => {
-                    let list: &GenericListArray<i32> = array.as_list_opt().ok_or_else(mismatch)?;
-                    let child = Self::new(item, list.values().as_ref(), depth + 1)
-                        .map_err(|e| e.under("[]"))?;
-                    Self::List(list.value_offsets(), Box::new(child), array)
-                }
-                Shape::Leaf(leaf) => {
-                    let fixed = || array.as_fixed_size_binary_opt().ok_or_else(mismatch);
-                    let strukt = || -> Result<&'a StructArray, CodecError> {
-                        let s = array.as_struct_opt().ok_or_else(mismatch)?;
-                        let expected = leaf.field(field.name());
-                        if expected.data_type() != s.data_type() {
-                            return Err(schema_error(
-                                field,
-                                format!("{} needs {}", leaf.alias(), expected.data_type()),
-                            ));
-                        }
-                        Ok(s)
-                    };
-                    let flag = |kind| -> Result<Self, CodecError> {
-                        Ok(Self::Flag(
-                            kind,
-                            array.as_boolean_opt().ok_or_else(mismatch)?,
-                        ))
-                    };
-                    match leaf {
+            _ => {
+                match Shape::of(field)? {
+                    Shape::Struct(fields) => {
+                        let array = array.as_struct_opt().ok_or_else(mismatch)?;
+                        let document = Document::new(
+                            fields.iter().map(|f| f.as_ref()),
+                            array.columns().iter().map(|c| c.as_ref()),
+                            depth + 1,
+                        )?;
+                        Self::Document(document, array)
+                    }
+                    Shape::List(item) => {
+                        let list: &GenericListArray<i32> =
+                            array.as_list_opt().ok_or_else(mismatch)?;
+                        let child = Self::new(item, list.values().as_ref(), depth + 1)
+                            .map_err(|e| e.under("[]"))?;
+                        Self::List(list.value_offsets(), Box::new(child), array)
+                    }
+                    Shape::Leaf(leaf) => {
+                        let fixed = || array.as_fixed_size_binary_opt().ok_or_else(mismatch);
+                        let strukt = || -> Result<&'a StructArray, CodecError> {
+                            let s = array.as_struct_opt().ok_or_else(mismatch)?;
+                            let expected = leaf.field(field.name());
+                            if expected.data_type() != s.data_type() {
+                                return Err(schema_error(
+                                    field,
+                                    format!("{} needs {}", leaf.alias(), expected.data_type()),
+                                ));
+                            }
+                            Ok(s)
+                        };
+                        let flag = |kind| -> Result<Self, CodecError> {
+                            Ok(Self::Flag(
+                                kind,
+                                array.as_boolean_opt().ok_or_else(mismatch)?,
+                            ))
+                        };
+                        match leaf {
                         Leaf::Double => prim!(Float64, Float64Type),
                         Leaf::Int32 => prim!(Int32, Int32Type),
                         Leaf::Int64 => prim!(Int64, Int64Type),
@@ -448,14 +450,22 @@ impl<'a> Writer<'a> {
                         Leaf::Uuid => Self::Uuid(fixed()?),
                         Leaf::Decimal128 => Self::Decimal128(fixed()?),
                         Leaf::Null => Self::Null,
+                        Leaf::Any if field.metadata().get(ext::NAME_KEY).map(String::as_str) == Some(ext::REST) => {
+                            return Err(schema_error(
+                                field,
+                                "a rest column (data_bridge.rest) is read-only: decode it, then \
+                                 write its fields as columns",
+                            ))
+                        }
                         Leaf::Any => Self::Any(array.as_binary_opt().ok_or_else(mismatch)?),
                         Leaf::Regex => Self::Regex(strukt()?),
                         Leaf::JavaScriptWithScope => Self::CodeWithScope(strukt()?),
                         Leaf::DbPointer => Self::DbPointer(strukt()?),
                         Leaf::Timestamp => Self::Timestamp(strukt()?),
                     }
+                    }
                 }
-            },
+            }
         })
     }
 

@@ -37,3 +37,7 @@ pub const DB_POINTER: &str = "data_bridge.dbpointer";
 /// Lossless fallback: `Binary`, each value a BSON document `{"v": <the original value>}`.
 /// Inference uses it where a path holds incompatible types.
 pub const BSON: &str = "data_bridge.bson";
+/// The fields of the enclosing document that no other column of its struct holds, as one raw
+/// BSON document stored like [`BSON`] (`{"v": {...}}`), null when there are none. Decode only:
+/// the ODM reads an `extra="allow"` model's unknown keys through it.
+pub const REST: &str = "data_bridge.rest";

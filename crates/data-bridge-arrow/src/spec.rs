@@ -54,6 +54,16 @@ fn struct_fields(fields: &[(String, SpecType)], depth: usize) -> Result<Fields, 
         .collect()
 }
 
+fn rest_field(name: &str) -> Field {
+    let field = Leaf::Any.field(name);
+    let mut metadata = field.metadata().clone();
+    metadata.insert(
+        crate::extension::NAME_KEY.to_owned(),
+        crate::extension::REST.to_owned(),
+    );
+    field.with_metadata(metadata)
+}
+
 fn field(name: &str, spec: &SpecType, depth: usize) -> Result<Field, CodecError> {
     if depth > MAX_NESTING_DEPTH {
         return Err(CodecError::NestingTooDeep {
@@ -65,6 +75,8 @@ fn field(name: &str, spec: &SpecType, depth: usize) -> Result<Field, CodecError>
     Ok(match spec {
         SpecType::Alias(alias) => match alias.as_str() {
             "object" => Leaf::Any.field(name),
+            // The enclosing document's other fields (extension `data_bridge.rest`).
+            "rest" => rest_field(name),
             "array" => Field::new(
                 name,
                 DataType::List(Arc::new(Leaf::Any.field("item"))),

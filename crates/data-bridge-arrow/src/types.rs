@@ -92,7 +92,7 @@ impl<'a> Shape<'a> {
             (DataType::Utf8, Some(ext::JAVASCRIPT)) => Self::Leaf(Leaf::JavaScript),
             (DataType::Utf8, Some(ext::SYMBOL)) => Self::Leaf(Leaf::Symbol),
             (DataType::Utf8, _) => Self::Leaf(Leaf::String),
-            (DataType::Binary, Some(ext::BSON)) => Self::Leaf(Leaf::Any),
+            (DataType::Binary, Some(ext::BSON | ext::REST)) => Self::Leaf(Leaf::Any),
             (DataType::Binary, _) => Self::Leaf(Leaf::Binary(binary_subtype(field)?)),
             (DataType::FixedSizeBinary(12), None | Some(ext::OBJECT_ID)) => {
                 Self::Leaf(Leaf::ObjectId)

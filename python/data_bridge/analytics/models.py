@@ -29,6 +29,13 @@ def _binding_uri(model: type[Any]) -> str | None:
     return getattr(binding, "uri", None)
 
 
+def _model_columns(schema: Any) -> Any:
+    # Arrow exports hold the model's fields: an extra="allow" model's rest column stays out.
+    from data_bridge.odm.codecs import without_rest
+
+    return None if schema is None else without_rest(schema)
+
+
 class _FindSource:
     """``_read_spec`` of an ODM ``FindMany``: its filter, sort, skip, limit and model schema."""
 
@@ -41,14 +48,14 @@ class _FindSource:
             return ReadSpec(
                 query._collection(),
                 pipeline=pipeline,
-                schema=options.pop("schema", None),
+                schema=_model_columns(options.pop("schema", None)),
                 session=options.pop("session", None),
                 options=options,
                 on_mismatch=query.on_mismatch,
                 uri=_binding_uri(query.document_model),
             )
         kwargs = dict(query._find_kwargs(query.limit_number))
-        schema = kwargs.pop("schema", None)
+        schema = _model_columns(kwargs.pop("schema", None))
         session = kwargs.pop("session", None)
         return ReadSpec(
             query._collection(),
@@ -78,7 +85,7 @@ class _AggregationSource:
             query.document_model._db_collection(),
             pipeline=query.get_aggregation_pipeline(),
             options=options,
-            schema=schema_of(model) if model is not None else None,
+            schema=_model_columns(schema_of(model)) if model is not None else None,
             session=query.session,
             uri=_binding_uri(query.document_model),
         )

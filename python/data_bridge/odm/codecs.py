@@ -76,6 +76,24 @@ class ModelPlan:
 
 _PLANS: dict[type, ModelPlan] = {}
 
+#: The column of an ``extra="allow"`` model's other stored keys (codec type ``"rest"``).
+REST_KEY = "__extra__"
+
+
+def without_rest(spec: Any) -> Any:
+    """Return a decode spec without rest columns (Arrow exports hold the model's fields only).
+
+    Example:
+        >>> without_rest({"a": "long", "b": {"c": "string", REST_KEY: "rest"}, REST_KEY: "rest"})
+        {'a': 'long', 'b': {'c': 'string'}}
+
+    """
+    if isinstance(spec, dict):
+        return {k: without_rest(v) for k, v in spec.items() if v != "rest"}
+    if isinstance(spec, list):
+        return [without_rest(item) for item in spec]
+    return spec
+
 
 def _strip(annotation: Any) -> tuple[Any, bool, list[Any]]:
     """(core type, accepts None, Annotated metadata) of an annotation."""
@@ -366,7 +384,10 @@ def model_plan(model: type[BaseModel]) -> ModelPlan:
             shape,
         )
     by_key = {f.key: f for f in fields.values()}
-    spec = {f.key: f.spec for f in fields.values()}
+    spec: dict[str, Any] = {f.key: f.spec for f in fields.values()}
+    if model.model_config.get("extra") == "allow":
+        # The stored keys outside the model, for its extras (one raw-BSON document per row).
+        spec[REST_KEY] = "rest"
     plan = ModelPlan(fields, by_key, spec, all(f.native for f in fields.values()))
     _PLANS[model] = plan
     return plan

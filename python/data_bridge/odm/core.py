@@ -125,7 +125,7 @@ class DocumentCore(BaseModel):
             if not name.startswith("_db_")
         }
         cls._db_private_ = private or None
-        # Stored keys outside the model are not decoded: extra="allow" models load none.
+        # Stored keys outside the model load into an extra="allow" model's extras.
         cls._db_extra_allowed_ = cls.model_config.get("extra") == "allow"
         config = cls.model_config
         cls._db_fast_set_ = not config.get("validate_assignment") and not config.get("frozen")
@@ -214,8 +214,8 @@ class DocumentCore(BaseModel):
     @classmethod
     def _db_from_source(cls, source: Any, rows: int) -> list[Any]:
         """``rows`` lazy instances over ``source`` (no validation, no per-field work)."""
-        cls._db_model_plan()
-        return lazy_instances(  # type: ignore[no-any-return]
+        plan = cls._db_model_plan()
+        docs = lazy_instances(
             cls,
             rows,
             source,
@@ -224,6 +224,15 @@ class DocumentCore(BaseModel):
             cls._db_extra_allowed_,
             cls._db_private_,
         )
+        if cls._db_extra_allowed_:
+            extras = (
+                source.extras(rows, plan.by_key)
+                if isinstance(source, lazy.DictSource)
+                else source.extras(rows)
+            )
+            for doc, extra in zip(docs, extras, strict=True):
+                object.__setattr__(doc, "__pydantic_extra__", extra)
+        return docs  # type: ignore[no-any-return]
 
     @classmethod
     def _db_from_table(cls, table: Any) -> list[Any]:

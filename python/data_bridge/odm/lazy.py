@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from data_bridge.odm import model_shapes
+from data_bridge.odm.codecs import REST_KEY
 from data_bridge.odm.fields import ExpressionField
 
 if TYPE_CHECKING:
@@ -107,8 +108,19 @@ class TableSource:
         for key in self.names:
             value = self.raw(key, row)
             if value is not None:
-                out[key] = value
+                if key == REST_KEY:
+                    for name, item in value.items():
+                        out.setdefault(name, item)
+                else:
+                    out[key] = value
         return out
+
+    def extras(self, rows: int) -> list[dict[str, Any]]:
+        """Return each row's stored keys outside the model (``extra="allow"`` models)."""
+        column = self.column(REST_KEY)
+        if column is None:
+            return [{} for _ in range(rows)]
+        return [{} if value is None else value for value in column]
 
 
 class DictSource:
@@ -133,6 +145,10 @@ class DictSource:
     def row(self, row: int) -> dict[str, Any]:
         """Return the raw document."""
         return {k: v for k, v in self.doc.items() if v is not None}
+
+    def extras(self, rows: int, known: Any) -> list[dict[str, Any]]:
+        """Return the document's keys outside the model (``known`` holds the model's keys)."""
+        return [{k: v for k, v in self.doc.items() if k not in known}]
 
 
 def decode(plan: FieldPlan, raw: Any) -> Any:

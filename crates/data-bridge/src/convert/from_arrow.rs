@@ -44,7 +44,7 @@ fn binary_subtype(field: &Field) -> u8 {
         .unwrap_or(0)
 }
 
-type Values<'py> = Vec<Bound<'py, PyAny>>;
+pub(crate) type Values<'py> = Vec<Bound<'py, PyAny>>;
 
 /// Fills one value per row, None where the array is null.
 fn per_row<'py>(
@@ -73,7 +73,7 @@ fn unsupported(field: &Field) -> PyErr {
 }
 
 /// One Python value per row of `array` (typed by `field`, extension metadata included).
-fn array_values<'py>(
+pub(crate) fn array_values<'py>(
     py: Python<'py>,
     array: &dyn Array,
     field: &Field,
@@ -134,7 +134,7 @@ fn array_values<'py>(
         DataType::Binary => {
             let a = array.as_binary::<i32>();
             match name {
-                Some(ext::BSON) => per_row(py, array, |i| {
+                Some(ext::BSON | ext::REST) => per_row(py, array, |i| {
                     let doc = RawDocument::from_bytes(a.value(i))
                         .map_err(|e| invalid_input(format!("invalid raw BSON cell: {e}")))?;
                     match doc.get("v").map_err(|e| invalid_input(e.to_string()))? {
@@ -235,9 +235,7 @@ fn array_values<'py>(
                 }
                 _ => per_row(py, array, |i| {
                     let dict = PyDict::new(py);
-                    for (f, values) in fields.iter().zip(&columns) {
-                        dict.set_item(f.name(), &values[i])?;
-                    }
+                    fill_row(&dict, fields, &columns, i)?;
                     Ok(dict.into_any())
                 }),
             }
@@ -262,6 +260,32 @@ fn array_values<'py>(
         }
         _ => Err(unsupported(field)),
     }
+}
+
+/// Row `row` of a struct's columns into `dict`; a rest column's fields (the document's fields
+/// no other column holds) become keys of their own, in stored order, after the others.
+fn fill_row(
+    dict: &Bound<'_, PyDict>,
+    fields: &arrow_schema::Fields,
+    columns: &[Values<'_>],
+    row: usize,
+) -> PyResult<()> {
+    let mut rest = None;
+    for (f, values) in fields.iter().zip(columns) {
+        if extension(f) == Some(ext::REST) {
+            rest = Some(&values[row]);
+        } else {
+            dict.set_item(f.name(), &values[row])?;
+        }
+    }
+    if let Some(rest) = rest.and_then(|r| r.cast::<PyDict>().ok()) {
+        for (key, value) in rest.iter() {
+            if !dict.contains(&key)? {
+                dict.set_item(key, value)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The values of a timestamp array of any unit, in milliseconds.
@@ -341,9 +365,7 @@ pub fn table_rows<'py>(
             .collect::<PyResult<_>>()?;
         for row in 0..batch.num_rows() {
             let dict = PyDict::new(py);
-            for (f, values) in schema.fields().iter().zip(&columns) {
-                dict.set_item(f.name(), &values[row])?;
-            }
+            fill_row(&dict, schema.fields(), &columns, row)?;
             out.append(dict)?;
         }
     }

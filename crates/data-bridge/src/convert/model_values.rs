@@ -290,6 +290,19 @@ fn values<'py>(
         }
         (Kind::Model(model), DataType::Struct(children)) => {
             let a = array.as_struct();
+            // An extra="allow" model's unknown stored keys: the struct's rest column.
+            let extras = match children
+                .iter()
+                .position(|f| extension(f) == Some(ext::REST))
+            {
+                Some(p) if model.extra_allowed => Some(super::from_arrow::array_values(
+                    py,
+                    a.column(p).as_ref(),
+                    &children[p],
+                    t,
+                )?),
+                _ => None,
+            };
             let mut children_of = Vec::with_capacity(model.fields.len());
             let mut columns = Vec::with_capacity(model.fields.len());
             for shape in &model.fields {
@@ -308,7 +321,17 @@ fn values<'py>(
                 )?);
                 children_of.push(child);
             }
-            per_row(&mut |i| build(py, model, &columns, &children_of, i, slots))
+            per_row(&mut |i| {
+                build(
+                    py,
+                    model,
+                    &columns,
+                    &children_of,
+                    extras.as_deref(),
+                    i,
+                    slots,
+                )
+            })
         }
         _ => Err(Miss::Fallback),
     }
@@ -322,6 +345,7 @@ fn build<'py>(
     model: &ModelShape,
     columns: &[Values<'py>],
     children: &[&dyn Array],
+    extras: Option<&[Bound<'py, PyAny>]>,
     row: usize,
     slots: &Slots<'py>,
 ) -> Built<Bound<'py, PyAny>> {
@@ -343,10 +367,10 @@ fn build<'py>(
     }
     set_dict(&instance, &values)?;
     set_generic(&instance, &slots.fields_set, &fields_set)?;
-    let extra = if model.extra_allowed {
-        PyDict::new(py).into_any()
-    } else {
-        py.None().into_bound(py)
+    let extra = match extras.map(|e| &e[row]) {
+        Some(stored) if !stored.is_none() => stored.clone(),
+        _ if model.extra_allowed => PyDict::new(py).into_any(),
+        _ => py.None().into_bound(py),
     };
     set_generic(&instance, &slots.extra, &extra)?;
     set_generic(&instance, &slots.private, &py.None().into_bound(py))?;
