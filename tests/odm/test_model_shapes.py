@@ -108,7 +108,7 @@ STORED: list[dict[str, Any]] = [
             "geo": {"lat": 59.9, "lon": 10.7},
             "seen": WHEN,
             "open": True,
-            "unknown": "ignored",
+            "unknown": "kept",
         },
         "lines": [
             {"sku": "a", "qty": 2, "price": 1.5, "notes": ["x", "y"]},
@@ -203,8 +203,15 @@ async def test_built_models_equal_validated_models() -> None:
 async def test_built_models_hold_the_stored_values() -> None:
     full, nulls, sparse, widened = await Shop.find_all().sort("name").to_list()
     assert full.main == Place(
-        city="Oslo", zip="0150", geo=Geo(lat=59.9, lon=10.7), seen=WHEN, open=True
+        city="Oslo",
+        zip="0150",
+        geo=Geo(lat=59.9, lon=10.7),
+        seen=WHEN,
+        open=True,
+        unknown="kept",
     )
+    # Place allows extras: the stored key outside the model is one.
+    assert full.main.model_extra == {"unknown": "kept"}
     assert full.lines[1] == Line(sku="b", qty=3, price=2.0, notes=[])
     assert full.branch is not None
     assert full.branch.city == "Bergen"
@@ -241,7 +248,7 @@ async def test_built_models_pickle_copy_and_track_changes(raw: pymongo.database.
     stored = raw.shape_shops.find_one({"name": "full"})
     assert stored["main"]["city"] == "Trondheim"
     assert stored["lines"][0]["qty"] == 9
-    assert stored["main"]["unknown"] == "ignored"
+    assert stored["main"]["unknown"] == "kept"
 
 
 @pytest.mark.usefixtures("shops")

@@ -107,3 +107,21 @@ async def test_blocks_do_not_nest(Account: Any, accounts: pymongo.collection.Col
         with pytest.raises(RuntimeError, match="do not nest"):
             async with block(Account):
                 pass
+
+
+async def test_a_pymongo_session_is_refused_with_what_to_use_instead(
+    Account: Any, accounts: pymongo.collection.Collection, mongodb_uri: str
+) -> None:
+    client = pymongo.AsyncMongoClient(mongodb_uri)
+    try:
+        async with client.start_session() as foreign:
+            for call in (
+                lambda: Account.find_all(session=foreign).to_list(),
+                lambda: Account(name="c").insert(session=foreign),
+                lambda: Account.find_one(Account.name == "a", session=foreign),
+            ):
+                with pytest.raises(TypeError, match=r"data_bridge\.transaction\(\)"):
+                    await run(call())
+    finally:
+        await client.close()
+    assert accounts.count_documents({}) == 2

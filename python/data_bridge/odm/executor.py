@@ -23,6 +23,7 @@ import inspect
 from collections.abc import Callable, Generator
 from typing import Any, TypeVar
 
+from data_bridge import _engine
 from data_bridge.observability import querylog as _querylog
 
 T = TypeVar("T")
@@ -39,9 +40,17 @@ class Call:
     __slots__ = ("args", "kwargs", "method", "target")
 
     def __init__(self, target: Any, method: str, *args: Any, **kwargs: Any) -> None:
-        if kwargs.get("session", 0) is None:
+        session = kwargs.get("session", 0)
+        if session is None:
             # Inside a transaction block, operations given no session join its session.
             kwargs["session"] = CURRENT_SESSION.get()
+        elif session != 0 and not isinstance(session, _engine.Session):
+            raise TypeError(
+                f"session= takes a data-bridge session (data_bridge.transaction(), or "
+                f"start_session() on data-bridge's client), not {type(session).__name__}: "
+                f"the engine has its own connections, so another driver's session (and its "
+                f"transaction) cannot include this operation"
+            )
         self.target = target
         self.method = method
         self.args = args
