@@ -47,11 +47,11 @@ fn binary_subtype(field: &Field) -> u8 {
 pub(crate) type Values<'py> = Vec<Bound<'py, PyAny>>;
 
 /// Fills one value per row, None where the array is null.
-fn per_row<'py>(
+pub(crate) fn per_row<'py, E>(
     py: Python<'py>,
     array: &dyn Array,
-    mut value: impl FnMut(usize) -> PyResult<Bound<'py, PyAny>>,
-) -> PyResult<Values<'py>> {
+    mut value: impl FnMut(usize) -> Result<Bound<'py, PyAny>, E>,
+) -> Result<Values<'py>, E> {
     let none = py.None().into_bound(py);
     (0..array.len())
         .map(|i| {

@@ -21,6 +21,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDateTime, PyDict, PyFrozenSet, PyList, PyString, PyTuple, PyType};
 
+use super::from_arrow::per_row;
 use super::from_bson::datetime_to_py;
 use super::pytypes::{types, PyTypes};
 use crate::gc::GcPause;
@@ -226,44 +227,34 @@ fn values<'py>(
     if extension(field).is_some() {
         return Err(Miss::Fallback);
     }
-    let none = py.None().into_bound(py);
     // Nulls stay None here: whether one is allowed depends on the parent (a struct's children
     // are null wherever the struct itself is), so `build` and the list arm decide.
-    let per_row = |value: &mut dyn FnMut(usize) -> Built<Bound<'py, PyAny>>| -> Built<Values<'py>> {
-        (0..array.len())
-            .map(|i| {
-                if array.is_null(i) {
-                    Ok(none.clone())
-                } else {
-                    value(i)
-                }
-            })
-            .collect()
-    };
     match (&item.kind, array.data_type()) {
         (Kind::Str, DataType::Utf8) => {
             let a = array.as_string::<i32>();
-            per_row(&mut |i| Ok(PyString::new(py, a.value(i)).into_any()))
+            per_row(py, array, |i| Ok(PyString::new(py, a.value(i)).into_any()))
         }
         (Kind::Int, DataType::Int64) => {
             let a = array.as_primitive::<Int64Type>();
-            per_row(&mut |i| Ok(a.value(i).into_pyobject(py)?.into_any()))
+            per_row(py, array, |i| Ok(a.value(i).into_pyobject(py)?.into_any()))
         }
         (Kind::Int, DataType::Int32) => {
             let a = array.as_primitive::<Int32Type>();
-            per_row(&mut |i| Ok(a.value(i).into_pyobject(py)?.into_any()))
+            per_row(py, array, |i| Ok(a.value(i).into_pyobject(py)?.into_any()))
         }
         (Kind::Float, DataType::Float64) => {
             let a = array.as_primitive::<Float64Type>();
-            per_row(&mut |i| Ok(a.value(i).into_pyobject(py)?.into_any()))
+            per_row(py, array, |i| Ok(a.value(i).into_pyobject(py)?.into_any()))
         }
         (Kind::Bool, DataType::Boolean) => {
             let a = array.as_boolean();
-            per_row(&mut |i| Ok(a.value(i).into_pyobject(py)?.to_owned().into_any()))
+            per_row(py, array, |i| {
+                Ok(a.value(i).into_pyobject(py)?.to_owned().into_any())
+            })
         }
         (Kind::Datetime, DataType::Timestamp(arrow_schema::TimeUnit::Millisecond, _)) => {
             let a = array.as_primitive::<arrow_array::types::TimestampMillisecondType>();
-            per_row(&mut |i| {
+            per_row(py, array, |i| {
                 let value = datetime_to_py(py, a.value(i), t)?;
                 // Out of Python's range it is a DatetimeMS, which validation would refuse.
                 if value.is_instance_of::<PyDateTime>() {
@@ -279,7 +270,7 @@ fn values<'py>(
             let items = values(py, children.as_ref(), child, inner, t, slots)?;
             let offsets = a.value_offsets();
             let nulls_allowed = inner.nullable;
-            per_row(&mut |i| {
+            per_row(py, array, |i| {
                 let (start, end) = (offsets[i] as usize, offsets[i + 1] as usize);
                 if !nulls_allowed && (start..end).any(|j| children.is_null(j)) {
                     return Err(Miss::Fallback);
@@ -321,7 +312,7 @@ fn values<'py>(
                 )?);
                 children_of.push(child);
             }
-            per_row(&mut |i| {
+            per_row(py, array, |i| {
                 build(
                     py,
                     model,
