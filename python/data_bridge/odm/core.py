@@ -225,12 +225,7 @@ class DocumentCore(BaseModel):
             cls._db_private_,
         )
         if cls._db_extra_allowed_:
-            extras = (
-                source.extras(rows, plan.by_key)
-                if isinstance(source, lazy.DictSource)
-                else source.extras(rows)
-            )
-            for doc, extra in zip(docs, extras, strict=True):
+            for doc, extra in zip(docs, source.extras(rows, plan.by_key), strict=True):
                 object.__setattr__(doc, "__pydantic_extra__", extra)
         return docs  # type: ignore[no-any-return]
 

@@ -115,8 +115,8 @@ class TableSource:
                     out[key] = value
         return out
 
-    def extras(self, rows: int) -> list[dict[str, Any]]:
-        """Return each row's stored keys outside the model (``extra="allow"`` models)."""
+    def extras(self, rows: int, known: Any) -> list[dict[str, Any]]:
+        """Return each row's stored keys outside the model (the codec's rest column)."""
         column = self.column(REST_KEY)
         if column is None:
             return [{} for _ in range(rows)]
