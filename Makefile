@@ -11,9 +11,13 @@ export PYO3_PYTHON := $(abspath $(PY))
 export CARGO_TERM_COLOR ?= never
 # maturin sets PYO3_BUILD_EXTENSION_MODULE; plain cargo does not: separate dirs avoid rebuilding pyo3.
 MATURIN_TARGET := $(abspath target/maturin)
-RUFF_PATHS := python tests benches examples
+RUFF_PATHS := python tests benches examples compat
+# The Rust SecantusDB server (see `server` below); not needed when MONGODB_URI names a server.
+SECANTUS_ROOT := $(HOME)/.cache/data-bridge/secantus
+SECANTUSD_RS := $(SECANTUS_ROOT)/bin/secantusd-rs
+SERVER_DEP := $(if $(MONGODB_URI),,$(SECANTUSD_RS))
 
-.PHONY: venv build demo test test-rust test-python lint fmt stubtest bench fuzz fuzz-smoke load clean
+.PHONY: venv build server demo test test-rust test-python lint fmt stubtest stubtest-built bench fuzz fuzz-smoke load compat compat-update clean
 
 $(VENV)/.deps: pyproject.toml
 	$(BOOT_PY) -m venv $(VENV)
@@ -29,7 +33,7 @@ build: venv
 		$(VENV)/bin/maturin develop --release --extras dev -q
 	rm -f python/data_bridge/_engine.cpython-*.so
 
-demo: build
+demo: build $(SERVER_DEP)
 	$(PY) examples/demo.py
 
 lint: venv
@@ -44,29 +48,44 @@ fmt: venv
 	$(VENV)/bin/ruff check --fix $(RUFF_PATHS)
 
 # The stub file must match the built module (pydantic-core checks its stubs the same way).
-stubtest: build
+stubtest: build stubtest-built
+stubtest-built:
 	$(VENV)/bin/python -m mypy.stubtest data_bridge._engine --allowlist .stubtest-allowlist
 
 # Rust tests that need a server read MONGODB_URI; `embedded run` provides one when it is unset.
-test-rust: build
+test-rust: build $(SERVER_DEP)
 	$(PY) -m data_bridge.embedded run -- cargo test --workspace
 
-test-python: build
+test-python: build $(SERVER_DEP)
 	$(PY) -m pytest
 
-test: build lint stubtest
-	$(PY) -m data_bridge.embedded run -- bash -c 'cargo test --workspace && $(PY) -m pytest'
+# On a fresh machine the extension and the Rust test server are both cold cargo builds: started
+# side by side (-j2), each fills the other's single-threaded stretches (links, LTO, big crates).
+# The load test runs sized down here (every invariant still checked); `make load` runs it in full.
+test: venv
+	$(MAKE) -j2 build $(SERVER_DEP)
+	$(MAKE) lint stubtest-built
+	$(PY) -m data_bridge.embedded run -- bash -c 'cargo test --workspace && \
+		DATA_BRIDGE_LOAD_OPS=$${DATA_BRIDGE_LOAD_OPS:-1500} DATA_BRIDGE_LOAD_SECONDS=$${DATA_BRIDGE_LOAD_SECONDS:-10} \
+		$(PY) -m pytest --durations=30'
 	$(MAKE) fuzz-smoke
 
 # The Rust SecantusDB server, built once into the cache data_bridge.embedded looks in (~8 min cold).
-SECANTUS_ROOT := $(HOME)/.cache/data-bridge/secantus
-SECANTUSD_RS := $(SECANTUS_ROOT)/bin/secantusd-rs
+# Every suite, the demo and the benchmarks run on it; with MONGODB_URI set, on that server instead.
+# It needs cmake: installed with apt-get where we are root, otherwise we stop and say so.
 $(SECANTUSD_RS):
-	@command -v cmake >/dev/null || { echo "secantusd-rs needs cmake: apt-get install -y cmake" >&2; exit 1; }
-	cargo install secantus-mdb --version 0.5.3-beta.196 --root $(SECANTUS_ROOT) --ignore-rust-version --locked
+	@command -v cmake >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq cmake >/dev/null; \
+		else \
+			echo "secantusd-rs (the test server) needs cmake: install it (apt-get install cmake) or set MONGODB_URI to your own server" >&2; exit 1; \
+		fi; }
+	cargo install secantus-mdb --version 0.5.3-beta.196 --root $(SECANTUS_ROOT) --ignore-rust-version --locked -q
+
+server: $(SERVER_DEP)
 
 # Side-by-side benchmarks (benches/README.md). With MONGODB_URI set, that server is used instead.
-bench: build $(if $(MONGODB_URI),,$(SECANTUSD_RS))
+bench: build $(SERVER_DEP)
 	$(PY) -m benches $(BENCH_ARGS)
 
 # Each codec fuzz target (decode, infer, encode, encode_decode) for 10 minutes; then `cmin`.
@@ -77,8 +96,17 @@ fuzz:
 fuzz-smoke:
 	$(MAKE) -C crates/data-bridge-arrow/fuzz smoke SMOKE_SECONDS=15
 
+# Beanie 2.1.0's own test suite (sdist from PyPI, cached) on one server, against data-bridge and
+# against real Beanie: pass counts per file, and what Beanie passes that we do not (compat/).
+compat: build $(SERVER_DEP)
+	$(PY) -m compat.beanie_suite $(COMPAT_ARGS)
+
+# Rewrite compat/passing.txt (the ratchet tests/test_beanie_suite.py checks) from a data-bridge run.
+compat-update: build $(SERVER_DEP)
+	$(PY) -m compat.beanie_suite --odm data-bridge --update
+
 # The load test alone, with its numbers (ops/s, RSS samples) printed.
-load: build
+load: build $(SERVER_DEP)
 	$(PY) -m pytest tests/reliability/test_load.py -s -q
 
 clean:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import logging
 import os
 import shutil
 import signal
@@ -52,8 +53,10 @@ __all__ = [
 
 ServerKind = Literal["rust", "python"]
 
-#: Where `make bench` caches the Rust server it builds (`cargo install --root` this directory).
+#: Where `make server` (and so `make test`, `make demo`, `make bench`) caches the Rust server it
+#: builds (`cargo install --root` this directory).
 RUST_SERVER_CACHE = Path.home() / ".cache" / "data-bridge" / "secantus" / "bin" / "secantusd-rs"
+_log = logging.getLogger("data_bridge.embedded")
 
 #: Environment variable naming a server binary to use instead of searching for one.
 BINARY_ENV = "DATA_BRIDGE_SECANTUSD"
@@ -132,7 +135,7 @@ def _which(name: str) -> Path | None:
 def find_server_binary(prefer: ServerKind | None = "rust") -> ServerBinary:
     """Locate a SecantusDB server executable.
 
-    Order: ``$DATA_BRIDGE_SECANTUSD``; then ``secantusd-rs`` (on PATH or in the cache `make bench`
+    Order: ``$DATA_BRIDGE_SECANTUSD``; then ``secantusd-rs`` (on PATH or in the cache `make server`
     fills) unless ``prefer="python"``; then ``secantusd-py``.
 
     Example:
@@ -163,7 +166,7 @@ def find_server_binary(prefer: ServerKind | None = "rust") -> ServerBinary:
         raise ServerNotInstalled(
             "no SecantusDB server found: install the Python one with "
             "`pip install 'data-bridge[embedded]'` (or `pip install SecantusDB`), build the Rust "
-            "one with `make bench`, or set MONGODB_URI to use an existing MongoDB server"
+            "one with `make server`, or set MONGODB_URI to use an existing MongoDB server"
         )
     return candidates[0]
 
@@ -328,6 +331,13 @@ class EmbeddedServer:
             self._server = ServerBinary(self._binary, kind)
         else:
             self._server = find_server_binary(self._prefer)
+            if self._prefer == "rust" and self._server.kind == "python":
+                # Slower, and some queries are refused there (data_bridge.server lists them).
+                _log.warning(
+                    "secantusd-rs not found: using the Python SecantusDB server (`make server` "
+                    "builds the Rust one into %s)",
+                    RUST_SERVER_CACHE,
+                )
         if self._data_dir is None:
             self._owned_dir = tempfile.TemporaryDirectory(prefix="data-bridge-db-")
             data_dir = Path(self._owned_dir.name)

@@ -103,6 +103,19 @@ class NotSupported(ODMError):
     """The operation is not supported for this kind of document."""
 
 
+class NotSupportedByServer(NotSupported):
+    """The connected server is known to answer this construct wrongly (nothing instead of an error).
+
+    Raised before anything is sent: a silently empty result would be a wrong answer. The message
+    names the construct and the server (``data_bridge.server`` lists the known gaps).
+
+    Example:
+        >>> issubclass(NotSupportedByServer, NotSupported)
+        True
+
+    """
+
+
 class InvalidObjectId(InvalidInput, InvalidId):
     """A value that is not an ObjectId was given where one is needed.
 
@@ -145,16 +158,27 @@ class ApplyChangesException(ODMError):
     """Kept for Beanie compatibility."""
 
 
+class Deprecation(ODMError):
+    """A model uses a form Beanie dropped (an inner ``Collection`` class, not ``Settings``)."""
+
+
+class MongoDBVersionError(ODMError):
+    """The server is too old for a feature the model asks for (Beanie's name)."""
+
+
 __all__ += [
     "ApplyChangesException",
     "CollectionWasNotInitialized",
+    "Deprecation",
     "DocWasNotRegisteredInUnionClass",
     "DocumentAlreadyCreated",
     "DocumentNotFound",
     "DocumentWasNotSaved",
     "InvalidObjectId",
     "MigrationException",
+    "MongoDBVersionError",
     "NotSupported",
+    "NotSupportedByServer",
     "ODMError",
     "ReplaceError",
     "RevisionIdWasChanged",

@@ -281,7 +281,13 @@ async def test_a_datetime_python_cannot_hold_reaches_pydantic(
     raw: pymongo.database.Database,
 ) -> None:
     raw.shape_stamped.delete_many({})
-    raw.shape_stamped.insert_one({"stamp": {"at": DatetimeMS(2**50)}})
+    try:
+        raw.shape_stamped.insert_one({"stamp": {"at": DatetimeMS(2**50)}})
+    except pymongo.errors.OperationFailure as refused:
+        # The Python SecantusDB server decodes dates into Python datetimes and refuses this one.
+        if "out of range" not in str(refused):
+            raise
+        pytest.skip(f"the server cannot store a date past year 9999: {refused}")
     doc = await Stamped.find_one()
     assert doc is not None
     plan = model_plan(Stamped).fields["stamp"]

@@ -5,17 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from data_bridge.errors import CollectionWasNotInitialized
+from data_bridge.server import UNKNOWN, ServerTraits
 
 
 class Binding:
     """The engine collection a document class reads and writes, and how to reach it otherwise."""
 
-    __slots__ = ("_pymongo_collection", "collection", "database", "pymongo_database", "uri")
+    __slots__ = (
+        "_pymongo_collection",
+        "collection",
+        "database",
+        "pymongo_database",
+        "server",
+        "uri",
+    )
 
     def __init__(
-        self, database: Any, collection_name: str, uri: str | None, pymongo_database: Any = None
+        self,
+        database: Any,
+        collection_name: str,
+        uri: str | None,
+        pymongo_database: Any = None,
+        server: ServerTraits = UNKNOWN,
     ) -> None:
         self.database = database
+        self.server = server
         self.collection = database.collection(collection_name)
         self.uri = uri
         self.pymongo_database = pymongo_database

@@ -36,6 +36,7 @@ from typing import Any
 
 from data_bridge.odm import links
 from data_bridge.odm.codecs import embedded_model
+from data_bridge.server import DBREF_ID_PATH, LOOKUP_THROUGH_ARRAY, UNKNOWN, ServerTraits
 
 LOOKUP_PREFIX = "_link_"
 
@@ -64,6 +65,7 @@ class _Resolver:
     model: Any
     depth: int
     per_field: dict[str, int]
+    server: ServerTraits = UNKNOWN
     stages: list[dict[str, Any]] = field(default_factory=list)
     aliases: dict[str, tuple[Any, bool]] = field(default_factory=dict)
 
@@ -82,8 +84,17 @@ class _Resolver:
             key = links.link_fields(target).get(original)
             foreign = f"{key.key if key is not None else original}.$id"
             lookup = {"localField": f"{parent}_id", "foreignField": foreign}
+            through_array = many_above or (key is not None and key.many)
         else:
             lookup = {"localField": f"{parent}{link.key}.$id", "foreignField": "_id"}
+            through_array = many_above or link.many
+        construct = (
+            f"a fetch_links filter or sort through {getattr(self.model, '__name__', self.model)}"
+            f".{link.name} ($lookup {lookup['localField']!r} -> {lookup['foreignField']!r})"
+        )
+        self.server.require(DBREF_ID_PATH, construct)
+        if through_array:
+            self.server.require(LOOKUP_THROUGH_ARRAY, construct)
         self.stages.append(
             {"$lookup": {"from": target.get_collection_name(), **lookup, "as": alias}}
         )
@@ -221,13 +232,15 @@ def plan_for(
     depth: int,
     per_field: dict[str, int] | None = None,
     replace_links: bool = False,
+    server: ServerTraits = UNKNOWN,
 ) -> LinkedQuery:
     """Split ``query`` / ``sort`` of a ``fetch_links`` find on ``model`` around its lookups.
 
     With ``replace_links`` (an aggregation over the find), every link field is also replaced by
-    its document(s) after sort / skip / limit.
+    its document(s) after sort / skip / limit. A lookup ``server`` is known to answer with
+    nothing raises ``NotSupportedByServer`` instead.
     """
-    resolver = _Resolver(model, depth, dict(per_field or {}))
+    resolver = _Resolver(model, depth, dict(per_field or {}), server)
     before: list[dict[str, Any]] = []
     after: list[dict[str, Any]] = []
     for part in _conjuncts(query):
@@ -239,6 +252,8 @@ def plan_for(
     replace: list[dict[str, Any]] = []
     if replace_links:
         count = len(resolver.stages)
+        # Replacing links feeds the user's pipeline, which may never read them: not refused.
+        resolver.server = UNKNOWN
         additions = resolver.replacements()
         replace = [*resolver.stages[count:], *additions]
     return LinkedQuery(

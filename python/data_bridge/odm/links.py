@@ -36,6 +36,7 @@ from pydantic import BaseModel, Field, GetCoreSchemaHandler, GetJsonSchemaHandle
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from data_bridge import server
 from data_bridge.odm import lazy
 from data_bridge.odm.codecs import _strip
 from data_bridge.odm.executor import Call, Plan, run_async, run_sync
@@ -524,6 +525,9 @@ def _fetch_back(cls: type, group: list[Any], field: LinkField, session: Any) -> 
     if not ids:
         return []
     key = link_fields(target)[original].key if original in link_fields(target) else original
+    target._db_binding().server.require(
+        server.DBREF_ID_PATH, f"fetching back links {cls.__name__}.{field.name} ('{key}.$id')"
+    )
     # "field.$id" matches a single link and a list of links alike (no $lookup involved).
     linking = yield from _find_in(target, f"{key}.$id", ids, session)
     owners: dict[Any, list[Any]] = {doc.id: [] for doc in group}

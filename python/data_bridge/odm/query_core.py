@@ -168,6 +168,7 @@ class FindQueryCore(Generic[M]):
             links.default_depth(self.document_model, self.nesting_depth),
             self.nesting_depths_per_field,
             replace_links,
+            self.document_model._db_binding().server,
         )
         return linked if linked.needs_lookup or replace_links else None
 
