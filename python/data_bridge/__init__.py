@@ -64,9 +64,8 @@ __all__ += ["disable_query_logging", "enable_query_logging", "slow_operations"]
 # --- end observability exports ---
 
 # --- ODM exports ---
-from data_bridge.odm.bulk import BulkWriter  # noqa: E402
-from data_bridge.odm.documents import Document, MergeStrategy  # noqa: E402
-from data_bridge.odm.events import (  # noqa: E402
+from data_bridge.migrations import free_fall_migration, iterative_migration  # noqa: E402
+from data_bridge.odm.actions import (  # noqa: E402
     After,
     Before,
     Delete,
@@ -79,6 +78,8 @@ from data_bridge.odm.events import (  # noqa: E402
     after_event,
     before_event,
 )
+from data_bridge.odm.bulk import BulkWriter  # noqa: E402
+from data_bridge.odm.documents import Document, MergeStrategy  # noqa: E402
 from data_bridge.odm.fields import (  # noqa: E402
     BeanieObjectId,
     BsonBinary,
@@ -90,15 +91,20 @@ from data_bridge.odm.fields import (  # noqa: E402
 )
 from data_bridge.odm.init import init, init_beanie  # noqa: E402
 from data_bridge.odm.links import BackLink, DeleteRules, Link, WriteRules  # noqa: E402
-from data_bridge.odm.migrations import free_fall_migration, iterative_migration  # noqa: E402
 from data_bridge.odm.results import UpdateResponse  # noqa: E402
+from data_bridge.odm.settings.timeseries import Granularity, TimeSeriesConfig  # noqa: E402
 from data_bridge.odm.soft_delete import DocumentWithSoftDelete  # noqa: E402
-from data_bridge.odm.timeseries import Granularity, TimeSeriesConfig  # noqa: E402
 from data_bridge.odm.transactions import current_session, transaction  # noqa: E402
-from data_bridge.odm.union import UnionDoc  # noqa: E402
+from data_bridge.odm.union_doc import UnionDoc  # noqa: E402
+from data_bridge.odm.utils.update_merge import (  # noqa: E402
+    ActionConflictResolution,
+    MergeConflictError,
+)
 from data_bridge.odm.views import View  # noqa: E402
 
+
 __all__ += [
+    "ActionConflictResolution",
     "After",
     "BackLink",
     "BeanieObjectId",
@@ -115,6 +121,7 @@ __all__ += [
     "Indexed",
     "Insert",
     "Link",
+    "MergeConflictError",
     "MergeStrategy",
     "PydanticObjectId",
     "Replace",

@@ -7,56 +7,35 @@ Example:
 
 """
 
-from data_bridge.odm.operators_base import BaseOperator
-from data_bridge.odm.operators_find import (
-    GT,
-    GTE,
-    LT,
-    LTE,
-    NE,
-    All,
-    And,
-    BaseFindOperator,
+from data_bridge.odm.operators import BaseOperator
+from data_bridge.odm.operators.find.array import All, ElemMatch, Size
+from data_bridge.odm.operators.find.bitwise import (
     BitsAllClear,
     BitsAllSet,
     BitsAnyClear,
     BitsAnySet,
+)
+from data_bridge.odm.operators.find.comparison import GT, GTE, LT, LTE, NE, Eq, In, NotIn
+from data_bridge.odm.operators.find.element import Exists, Type
+from data_bridge.odm.operators.find.evaluation import Expr, JsonSchema, Mod, RegEx, Text, Where
+from data_bridge.odm.operators.find.geospatial import (
     Box,
-    ElemMatch,
-    Eq,
-    Exists,
-    Expr,
     GeoIntersects,
     GeoWithin,
     GeoWithinTypes,
-    In,
-    JsonSchema,
-    Mod,
     Near,
     NearSphere,
-    Nor,
-    Not,
-    NotIn,
-    Or,
-    RegEx,
-    Size,
-    Text,
-    Type,
-    Where,
 )
-from data_bridge.odm.operators_update import (
-    AddToSet,
-    BaseUpdateOperator,
-    Bit,
+from data_bridge.odm.operators.find.logical import And, BaseFindOperator, Nor, Not, Or
+from data_bridge.odm.operators.update import BaseUpdateOperator
+from data_bridge.odm.operators.update.array import AddToSet, Pop, Pull, PullAll, Push
+from data_bridge.odm.operators.update.bitwise import Bit
+from data_bridge.odm.operators.update.general import (
     CurrentDate,
     Inc,
     Max,
     Min,
     Mul,
-    Pop,
-    Pull,
-    PullAll,
-    Push,
     Rename,
     Set,
     SetOnInsert,

@@ -16,7 +16,7 @@ Example:
 
 """
 
-from data_bridge.odm import union as _union
+from data_bridge.odm import union_doc as _union
 from data_bridge.odm.bulk import SyncBulkWriter as BulkWriter
 from data_bridge.odm.init import init_sync as init
 from data_bridge.odm.soft_delete import SyncDocumentWithSoftDelete as DocumentWithSoftDelete

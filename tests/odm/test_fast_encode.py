@@ -25,7 +25,7 @@ from bson.codec_options import CodecOptions
 from bson.raw_bson import RawBSONDocument
 from data_bridge import DecimalAnnotation, Document, PydanticObjectId, after_event, before_event
 from data_bridge.odm import fast_encode
-from data_bridge.odm.events import Insert
+from data_bridge.odm.actions import Insert
 from pydantic import BaseModel, Field, PlainSerializer, field_serializer
 
 

@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from bson import ObjectId
 from data_bridge import Document, Indexed, Insert, PydanticObjectId, Save, before_event
+from data_bridge.odm.actions import ActionDirections, EventTypes
 from data_bridge.odm.codecs import model_plan
-from data_bridge.odm.events import ActionDirections, EventTypes
 from data_bridge.odm.indexes import declared
 from pydantic import BaseModel, Field, ValidationError
 

@@ -130,7 +130,7 @@ async def test_updates_and_deletes_stay_within_the_class(
     fleet: SimpleNamespace, raw: pymongo.database.Database
 ) -> None:
     m = fleet
-    from data_bridge.odm.operators_update import Set
+    from data_bridge.odm.operators.update.general import Set
 
     await run(m.Car.find_all(with_children=True).update(Set({"color": "blue"})))
     colors = {d["_class_id"]: d["color"] for d in raw[m.Vehicle.get_collection_name()].find()}

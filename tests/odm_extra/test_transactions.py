@@ -10,7 +10,7 @@ import data_bridge
 import data_bridge.sync
 import pymongo
 import pytest
-from data_bridge.odm.operators_update import Inc
+from data_bridge.odm.operators.update.general import Inc
 
 from tests.odm.helpers import run
 

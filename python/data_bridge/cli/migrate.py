@@ -19,7 +19,7 @@ from data_bridge.cli.common import DEFAULT_URI
 
 def run_migrate(args: argparse.Namespace) -> int:
     """Run the migrations of ``--path`` and print the names applied."""
-    from data_bridge.odm.migrations import run_migrations
+    from data_bridge.migrations import run_migrations
 
     if not args.database:
         raise ValueError("no database: pass -db/--database")
@@ -43,7 +43,7 @@ def run_migrate(args: argparse.Namespace) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     """Create a migration file from the template and print its path."""
-    from data_bridge.odm.migrations import new_migration
+    from data_bridge.migrations import new_migration
 
     print(new_migration(args.name, args.path))
     return 0

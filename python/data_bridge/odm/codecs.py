@@ -32,7 +32,8 @@ from bson import Binary, Decimal128, ObjectId
 from pydantic import BaseModel, TypeAdapter
 from pydantic.fields import FieldInfo
 
-from data_bridge.odm.fields import PydanticObjectId
+from data_bridge.odm.ids import PydanticObjectId
+from data_bridge.odm.indexes import IndexedAnnotation
 
 _SCALAR_SPECS: dict[Any, str] = {
     str: "string",
@@ -394,8 +395,6 @@ def model_plan(model: type[BaseModel]) -> ModelPlan:
 
 
 def _is_marker(metadata: Any) -> bool:
-    from data_bridge.odm.fields import IndexedAnnotation
-
     return isinstance(metadata, IndexedAnnotation)
 
 

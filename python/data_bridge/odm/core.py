@@ -17,12 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from data_bridge._engine import lazy_instances
 from data_bridge.errors import CollectionWasNotInitialized
 from data_bridge.odm import inheritance, lazy, links
-from data_bridge.odm.codecs import FieldPlan, ModelPlan, embedded_model, forget_plan, model_plan
+from data_bridge.odm.actions import Registry, collect_actions
+from data_bridge.odm.codecs import FieldPlan, ModelPlan, forget_plan, model_plan
 from data_bridge.odm.encoder import encode
-from data_bridge.odm.events import Registry, collect_actions
 from data_bridge.odm.fields import ExpressionField, PydanticObjectId
 from data_bridge.odm.lazy import MISSING, FieldDescriptor, materialize, real_dict, slot
-from data_bridge.odm.settings import DocumentSettings, parse_settings
+from data_bridge.odm.settings.document import DocumentSettings, parse_settings
 from data_bridge.odm.state import collect_updates, same
 
 if TYPE_CHECKING:
@@ -113,8 +113,8 @@ class DocumentCore(BaseModel):
         cls._db_plan_ = _without_unused_revision(cls, plan)
         for name, field_plan in plan.fields.items():
             info = cls.__pydantic_fields__[name]
-            nested = embedded_model(info.annotation) or links.ref_model_of(info.annotation)
-            expression = ExpressionField(field_plan.key, nested)
+            resolution = ExpressionField._resolve_field(info.annotation)
+            expression = ExpressionField(field_plan.key, resolution)
             type.__setattr__(cls, name, FieldDescriptor(field_plan, expression))
         cls._db_fields_set_ = frozenset(plan.fields)
         cls._db_nfields_ = len(plan.fields)

@@ -24,12 +24,12 @@ from typing_extensions import Self
 
 from data_bridge.analytics.models import ArrowDocument
 from data_bridge.odm import indexes, links, operations
+from data_bridge.odm.actions import SkipActions
 from data_bridge.odm.bulk import BulkWriter, BulkWriterCore
 from data_bridge.odm.core import DocumentCore
-from data_bridge.odm.events import SkipActions
 from data_bridge.odm.executor import Call, run_async
 from data_bridge.odm.ids import id_filter
-from data_bridge.odm.operators_update import CurrentDate, Inc, Set
+from data_bridge.odm.operators.update.general import CurrentDate, Inc, Set
 from data_bridge.odm.queries import AggregationQuery, FindMany, FindOne
 
 D = TypeVar("D", bound="Document")

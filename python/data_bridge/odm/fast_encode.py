@@ -36,7 +36,7 @@ from data_bridge import _engine
 from data_bridge._engine import bind_inserted
 from data_bridge.odm import inheritance, lazy, links
 from data_bridge.odm.codecs import _strip
-from data_bridge.odm.fields import PydanticObjectId
+from data_bridge.odm.ids import PydanticObjectId
 
 if TYPE_CHECKING:
     from data_bridge.odm.core import DocumentCore

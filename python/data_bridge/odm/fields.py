@@ -1,5 +1,10 @@
 """Field types users annotate models with, and the class-level field expressions of the query DSL.
 
+Beanie's ``beanie.odm.fields`` path: ``PydanticObjectId``, ``Indexed``, ``Link``, ``BackLink``,
+``WriteRules``, ``DeleteRules`` and ``ExpressionField`` all import from here. Their homes are
+the modules below this one (``ids``, ``links``, ``enums``); ``ExpressionField`` and
+``FieldResolution`` live here.
+
 Example:
     >>> from data_bridge import Document, Indexed, PydanticObjectId
     >>> class User(Document):
@@ -12,163 +17,66 @@ Example:
 
 from __future__ import annotations
 
-import decimal
-from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+import typing
+from dataclasses import dataclass
+from typing import Any
 
-import bson
-from bson import Binary, Decimal128, ObjectId
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, PlainSerializer, WrapValidator
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import core_schema
-from pymongo import ASCENDING, IndexModel
+from data_bridge.odm.codecs import _strip, embedded_model
+from data_bridge.odm.custom_types.bson.binary import BsonBinary
+from data_bridge.odm.custom_types.decimal import DecimalAnnotation
+from data_bridge.odm.enums import SortDirection
+from data_bridge.odm.ids import BeanieObjectId, PydanticObjectId
+from data_bridge.odm.indexes import Indexed, IndexedAnnotation
+from data_bridge.odm.links import BackLink, DeleteRules, Link, LinkRef, WriteRules
+from data_bridge.odm.operators.find.comparison import GT, GTE, LT, LTE, NE, Eq
+from data_bridge.odm.operators.find.logical import BaseFindOperator
 
-if TYPE_CHECKING:
-    from data_bridge.odm.operators_find import BaseFindOperator
-
-
-class SortDirection(int, Enum):
-    """Sort direction of a sort key, as Beanie spells it.
-
-    Example:
-        >>> SortDirection.DESCENDING.value
-        -1
-
-    """
-
-    ASCENDING = 1
-    DESCENDING = -1
-
-
-class PydanticObjectId(ObjectId):
-    """A ``bson.ObjectId`` that pydantic validates from ObjectId / 24-hex str / 12 bytes.
-
-    In JSON (FastAPI responses, ``model_dump_json``) it is a string; in Python dumps it stays an
-    ObjectId, so it is written to MongoDB as one.
-
-    Example:
-        >>> PydanticObjectId("5f0f0f0f0f0f0f0f0f0f0f0f")
-        ObjectId('5f0f0f0f0f0f0f0f0f0f0f0f')
-
-    """
-
-    def __init__(self, oid: Any = None) -> None:
-        try:
-            super().__init__(oid)
-        except (bson.errors.InvalidId, TypeError) as exc:
-            from data_bridge.errors import InvalidObjectId
-
-            raise InvalidObjectId(
-                f"{oid!r} is not a valid ObjectId: expected 24 hex digits or 12 bytes"
-            ) from exc
-
-    @classmethod
-    def _validate(cls, value: Any) -> PydanticObjectId:
-        if isinstance(value, bytes) and len(value) != 12:
-            value = value.decode("utf-8")
-        try:
-            return cls(value)
-        except (bson.errors.InvalidId, TypeError) as exc:
-            raise ValueError(f"Id must be of type PydanticObjectId, got {value!r}") from exc
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source_type: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.json_or_python_schema(
-            json_schema=core_schema.no_info_after_validator_function(
-                cls._validate, core_schema.str_schema()
-            ),
-            python_schema=core_schema.no_info_plain_validator_function(cls._validate),
-            serialization=core_schema.plain_serializer_function_ser_schema(str, when_used="json"),
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return {
-            "type": "string",
-            "pattern": "^[0-9a-f]{24}$",
-            "minLength": 24,
-            "maxLength": 24,
-            "example": "5eb7cf5a86d9755df3a6c593",
-        }
-
-
-BeanieObjectId = PydanticObjectId
-
-
-class IndexedAnnotation:
-    """Marks a field as indexed; ``init`` creates the index. Built by :func:`Indexed`."""
-
-    __slots__ = ("index_type", "options", "unique")
-
-    def __init__(self, index_type: Any = ASCENDING, unique: bool = False, **options: Any) -> None:
-        self.index_type = index_type
-        self.unique = unique
-        self.options = options
-
-    def __repr__(self) -> str:
-        return f"IndexedAnnotation({self.index_type!r}, unique={self.unique})"
-
-    def index_model(self, path: str) -> IndexModel:
-        """Return the pymongo ``IndexModel`` for this marker on the field stored at ``path``."""
-        return IndexModel([(path, self.index_type)], unique=self.unique, **self.options)
-
-
-def Indexed(
-    typ: Any = None, index_type: Any = ASCENDING, unique: bool = False, **options: Any
-) -> Any:
-    """Annotate a field so that ``init`` creates an index on it (Beanie's ``Indexed``).
-
-    Works both as ``email: Indexed(str, unique=True)`` and as
-    ``email: Annotated[str, Indexed(unique=True)]``.
-
-    Example:
-        >>> from data_bridge import Document, Indexed
-        >>> class Product(Document):
-        ...     sku: Indexed(str, unique=True)
-
-    """
-    marker = IndexedAnnotation(index_type, unique, **options)
-    if typ is None:
-        return marker
-    return Annotated[typ, marker]
-
-
-def _to_decimal(value: Any) -> Any:
-    if isinstance(value, Decimal128):
-        return value.to_decimal()
-    return value
-
-
-DecimalAnnotation = Annotated[
-    decimal.Decimal,
-    WrapValidator(lambda value, handler: handler(_to_decimal(value))),
+__all__ = [
+    "BackLink",
+    "BeanieObjectId",
+    "BsonBinary",
+    "DecimalAnnotation",
+    "DeleteRules",
+    "ExpressionField",
+    "FieldResolution",
+    "Indexed",
+    "IndexedAnnotation",
+    "Link",
+    "PydanticObjectId",
+    "SortDirection",
+    "WriteRules",
 ]
-"""``Decimal`` that also validates from ``bson.Decimal128`` (stored as Decimal128)."""
 
 
-def _to_binary(value: Any) -> Any:
-    if isinstance(value, bytes) and not isinstance(value, Binary):
-        return Binary(value)
-    return value
+@dataclass(frozen=True)
+class FieldResolution:
+    """What a field path leads into: the model its sub-fields resolve in, and whether it is a link.
+
+    ``model_class`` is the embedded or linked model whose aliases name the next step of the path;
+    ``is_link`` says the path went through a ``Link`` / ``BackLink``, where a stored ``_id`` is
+    the DBRef's ``$id`` (see ``data_bridge.odm.utils.relations.resolve_query_paths``).
+
+    Example:
+        >>> FieldResolution() == FieldResolution(model_class=None, is_link=False)
+        True
+
+    """
+
+    model_class: type | None = None
+    is_link: bool = False
 
 
-BsonBinary = Annotated[
-    Binary,
-    WrapValidator(lambda value, handler: _to_binary(value)),
-    PlainSerializer(lambda value: value.hex(), when_used="json"),
-]
-"""``bson.Binary`` as a field type; validates from bytes, serialises to hex in JSON."""
+def _is_link(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    return isinstance(origin, type) and issubclass(origin, (Link, BackLink))
 
 
 class ExpressionField(str):
     """The dotted storage path of a field; comparisons build find operators.
 
-    ``User.age`` is an ``ExpressionField("age")``; attribute access walks into embedded models
-    (``User.address.city`` → ``"address.city"``); ``+field`` / ``-field`` are sort keys.
+    ``User.age`` is an ``ExpressionField("age")``; attribute access walks into embedded and
+    linked models, resolving aliases (``User.address.city`` → ``"address.city"``);
+    ``+field`` / ``-field`` are sort keys.
 
     Example:
         >>> field = ExpressionField("address")
@@ -181,65 +89,85 @@ class ExpressionField(str):
 
     """
 
-    __slots__ = ("_nested",)
+    __slots__ = ("_field_resolution",)
 
-    _nested: Any
+    _field_resolution: FieldResolution
 
-    def __new__(cls, path: str, nested: Any = None) -> ExpressionField:
-        """Return the path ``path``; ``nested`` is the embedded model it leads into, if any."""
+    def __new__(
+        cls, path: str, field_resolution: FieldResolution | type | None = None
+    ) -> ExpressionField:
+        """Return the path ``path``; ``field_resolution`` says what it leads into.
+
+        A model class is accepted for ``field_resolution`` and means "an embedded model".
+        """
         self = super().__new__(cls, path)
-        object.__setattr__(self, "_nested", nested)
+        if not isinstance(field_resolution, FieldResolution):
+            field_resolution = FieldResolution(model_class=field_resolution)
+        object.__setattr__(self, "_field_resolution", field_resolution)
         return self
 
-    def __getattr__(self, item: str) -> ExpressionField:
-        if item.startswith("__"):
-            raise AttributeError(item)
-        nested = self._nested
-        fields = getattr(nested, "__pydantic_fields__", None)
-        if fields is not None and item in fields:
-            from data_bridge.odm.codecs import embedded_model
+    @staticmethod
+    def _resolve_field(annotation: Any) -> FieldResolution:
+        """Return what a field annotation leads into (through Optional / Annotated / list).
 
+        Example:
+            >>> ExpressionField._resolve_field(int)
+            FieldResolution(model_class=None, is_link=False)
+
+        """
+        if annotation is None:
+            return FieldResolution()
+        core, _, _ = _strip(annotation)
+        if typing.get_origin(core) in (list, set, tuple, frozenset):
+            args = typing.get_args(core)
+            core = _strip(args[0])[0] if args else None
+        if _is_link(core):
+            # Sub-fields of a link name the stored DBRef's parts (``door.id`` is "door.$id"):
+            # queries go to the stored reference, not to a looked-up document. Beanie names
+            # the linked model here and rewrites "_id" at query time instead.
+            return FieldResolution(model_class=LinkRef, is_link=True)
+        return FieldResolution(model_class=embedded_model(annotation))
+
+    def __getattr__(self, item: str) -> ExpressionField:
+        if item.startswith("_"):
+            raise AttributeError(item)
+        resolution = self._field_resolution
+        fields = getattr(resolution.model_class, "__pydantic_fields__", None)
+        if fields is not None and item in fields:
             info = fields[item]
-            return ExpressionField(f"{self}.{info.alias or item}", embedded_model(info.annotation))
-        return ExpressionField(f"{self}.{item}")
+            child = ExpressionField._resolve_field(info.annotation)
+            if resolution.is_link and not child.is_link:
+                child = FieldResolution(model_class=child.model_class, is_link=True)
+            return ExpressionField(f"{self}.{info.alias or item}", child)
+        return ExpressionField(f"{self}.{item}", FieldResolution(is_link=resolution.is_link))
 
     def __getitem__(self, item: Any) -> ExpressionField:
-        return ExpressionField(f"{self}.{item}", self._nested)
+        return ExpressionField(
+            f"{self}.{item}", FieldResolution(is_link=self._field_resolution.is_link)
+        )
 
     __hash__ = str.__hash__
 
     def __eq__(self, other: object) -> BaseFindOperator:  # type: ignore[override]
-        from data_bridge.odm.operators_find import Eq
-
         if isinstance(other, ExpressionField):
             return str(self) == str(other)  # type: ignore[return-value]
         return Eq(self, other)
 
     def __ne__(self, other: object) -> BaseFindOperator:  # type: ignore[override]
-        from data_bridge.odm.operators_find import NE
-
         if isinstance(other, ExpressionField):
             return str(self) != str(other)  # type: ignore[return-value]
         return NE(self, other)
 
     def __gt__(self, other: Any) -> BaseFindOperator:  # type: ignore[override]
-        from data_bridge.odm.operators_find import GT
-
         return GT(self, other)
 
     def __ge__(self, other: Any) -> BaseFindOperator:  # type: ignore[override]
-        from data_bridge.odm.operators_find import GTE
-
         return GTE(self, other)
 
     def __lt__(self, other: Any) -> BaseFindOperator:  # type: ignore[override]
-        from data_bridge.odm.operators_find import LT
-
         return LT(self, other)
 
     def __le__(self, other: Any) -> BaseFindOperator:  # type: ignore[override]
-        from data_bridge.odm.operators_find import LTE
-
         return LTE(self, other)
 
     def __pos__(self) -> tuple[str, SortDirection]:

@@ -3,12 +3,49 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from pymongo import ASCENDING, IndexModel
 
 from data_bridge.odm.executor import Call, Plan
-from data_bridge.odm.fields import IndexedAnnotation
+
+
+class IndexedAnnotation:
+    """Marks a field as indexed; ``init`` creates the index. Built by :func:`Indexed`."""
+
+    __slots__ = ("index_type", "options", "unique")
+
+    def __init__(self, index_type: Any = ASCENDING, unique: bool = False, **options: Any) -> None:
+        self.index_type = index_type
+        self.unique = unique
+        self.options = options
+
+    def __repr__(self) -> str:
+        return f"IndexedAnnotation({self.index_type!r}, unique={self.unique})"
+
+    def index_model(self, path: str) -> IndexModel:
+        """Return the pymongo ``IndexModel`` for this marker on the field stored at ``path``."""
+        return IndexModel([(path, self.index_type)], unique=self.unique, **self.options)
+
+
+def Indexed(
+    typ: Any = None, index_type: Any = ASCENDING, unique: bool = False, **options: Any
+) -> Any:
+    """Annotate a field so that ``init`` creates an index on it (Beanie's ``Indexed``).
+
+    Works both as ``email: Indexed(str, unique=True)`` and as
+    ``email: Annotated[str, Indexed(unique=True)]``.
+
+    Example:
+        >>> from data_bridge import Document, Indexed
+        >>> class Product(Document):
+        ...     sku: Indexed(str, unique=True)
+
+    """
+    marker = IndexedAnnotation(index_type, unique, **options)
+    if typ is None:
+        return marker
+    return Annotated[typ, marker]
 
 
 def model_of(keys: Any, options: dict[str, Any] | None = None) -> IndexModel:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from data_bridge import _engine
+from data_bridge.errors import Deprecation
 from data_bridge.odm import indexes, inheritance, timeseries, views
 from data_bridge.odm.backend import Binding, uri_of_pymongo_database
 from data_bridge.odm.executor import Plan, run_async, run_sync
@@ -73,6 +74,11 @@ def _plan_init(
     engine_db, uri, pymongo_db = _database(database, connection_string)
     for model in document_models or []:
         cls = _resolve(model)
+        if hasattr(cls, "Collection"):
+            raise Deprecation(
+                f"{cls.__name__}: the inner Collection class is no longer supported; "
+                "declare an inner Settings class instead"
+            )
         if hasattr(cls, "_db_family"):  # a UnionDoc: a collection, no model of its own
             cls._db_binding_ = Binding(engine_db, cls.get_collection_name(), uri, pymongo_db)
             continue

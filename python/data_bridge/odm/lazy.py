@@ -16,10 +16,10 @@ from pydantic import BaseModel
 
 from data_bridge.odm import model_shapes
 from data_bridge.odm.codecs import REST_KEY
-from data_bridge.odm.fields import ExpressionField
 
 if TYPE_CHECKING:
     from data_bridge.odm.codecs import FieldPlan
+    from data_bridge.odm.fields import ExpressionField
 
 # The real instance-dict accessor; Document overrides the ``__dict__`` attribute itself.
 _REAL_DICT = BaseModel.__dict__["__dict__"]

@@ -16,15 +16,16 @@ from data_bridge.errors import (
     WriteInterrupted,
 )
 from data_bridge.odm import fast_encode, lazy
-from data_bridge.odm.compile import compile_update
-from data_bridge.odm.events import (
+from data_bridge.odm.actions import (
     ActionDirections,
     EventTypes,
     SkipActions,
     run_actions,
 )
+from data_bridge.odm.compile import compile_update
 from data_bridge.odm.executor import Call, Plan
-from data_bridge.odm.fields import PydanticObjectId
+from data_bridge.odm.ids import PydanticObjectId
+from data_bridge.odm.utils.update_merge import changed_fields, merge_update_expressions
 
 if TYPE_CHECKING:
     from data_bridge.odm.bulk import BulkWriterCore as BulkWriter
@@ -306,9 +307,19 @@ def update(
     skip: SkipActions,
     upsert: bool = False,
 ) -> Plan[D]:
-    """Apply update operators to this document in MongoDB and load the result into it."""
-    yield from run_actions(doc, EventTypes.UPDATE, BEFORE, skip)
+    """Apply update operators to this document in MongoDB and load the result into it.
+
+    Fields a ``before_event(Update)`` hook changes are merged into the update according to
+    ``Settings.action_conflict_resolution`` (see ``odm/utils/update_merge.py``).
+    """
     cls = type(doc)
+    hooked = not (skip and BEFORE in skip) and cls._db_actions()[EventTypes.UPDATE][BEFORE]
+    before = doc._db_encode(keep_nulls=True) if hooked else None
+    yield from run_actions(doc, EventTypes.UPDATE, BEFORE, skip)
+    if before is not None:
+        changes = changed_fields(before, doc._db_encode(keep_nulls=True))
+        strategy = cls.get_settings().action_conflict_resolution
+        operations = merge_update_expressions(operations, changes, strategy)
     query = _id_filter(doc, ignore_revision)
     update_doc = compile_update(operations, cls.get_settings().bson_encoders)
     previous = _new_revision(doc)
@@ -412,7 +423,7 @@ def inspect_collection(cls: type[DocumentCore], session: Any) -> Plan[Any]:
     from pydantic import ValidationError
 
     from data_bridge.odm.codecs import _prepare
-    from data_bridge.odm.inspection import InspectionError, InspectionResult, InspectionStatuses
+    from data_bridge.odm.models import InspectionError, InspectionResult, InspectionStatuses
 
     rows = yield Call(cls._db_collection(), "find_raw", {}, session=session)
     result = InspectionResult()

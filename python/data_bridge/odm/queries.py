@@ -161,19 +161,19 @@ class FindMany(FindManyCore[M], FindManyArrow):
 
     def set(self, expression: Mapping[Any, Any], **kwargs: Any) -> UpdateMany:
         """Shortcut for ``update(Set(expression))``."""
-        from data_bridge.odm.operators_update import Set
+        from data_bridge.odm.operators.update.general import Set
 
         return self.update(Set(expression), **kwargs)
 
     def inc(self, expression: Mapping[Any, Any], **kwargs: Any) -> UpdateMany:
         """Shortcut for ``update(Inc(expression))``."""
-        from data_bridge.odm.operators_update import Inc
+        from data_bridge.odm.operators.update.general import Inc
 
         return self.update(Inc(expression), **kwargs)
 
     def current_date(self, expression: Mapping[Any, Any], **kwargs: Any) -> UpdateMany:
         """Shortcut for ``update(CurrentDate(expression))``."""
-        from data_bridge.odm.operators_update import CurrentDate
+        from data_bridge.odm.operators.update.general import CurrentDate
 
         return self.update(CurrentDate(expression), **kwargs)
 
@@ -253,19 +253,19 @@ class FindOne(FindOneCore[M], FindOneExplain):
 
     def set(self, expression: Mapping[Any, Any], **kwargs: Any) -> UpdateOne:
         """Shortcut for ``update(Set(expression))``."""
-        from data_bridge.odm.operators_update import Set
+        from data_bridge.odm.operators.update.general import Set
 
         return self.update(Set(expression), **kwargs)
 
     def inc(self, expression: Mapping[Any, Any], **kwargs: Any) -> UpdateOne:
         """Shortcut for ``update(Inc(expression))``."""
-        from data_bridge.odm.operators_update import Inc
+        from data_bridge.odm.operators.update.general import Inc
 
         return self.update(Inc(expression), **kwargs)
 
     def current_date(self, expression: Mapping[Any, Any], **kwargs: Any) -> UpdateOne:
         """Shortcut for ``update(CurrentDate(expression))``."""
-        from data_bridge.odm.operators_update import CurrentDate
+        from data_bridge.odm.operators.update.general import CurrentDate
 
         return self.update(CurrentDate(expression), **kwargs)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from data_bridge.odm import drift, inheritance, link_lookup, links
 from data_bridge.odm.compile import compile_filter, compile_sort, compile_update, projection_of
 from data_bridge.odm.executor import CURRENT_SESSION, Call, Plan
-from data_bridge.odm.operators_update import CurrentDate, Inc, Set
+from data_bridge.odm.operators.update.general import CurrentDate, Inc, Set
 from data_bridge.odm.results import UpdateResponse, from_raw, from_table, schema_of
 
 if TYPE_CHECKING:

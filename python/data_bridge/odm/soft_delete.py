@@ -23,8 +23,8 @@ from typing import Any
 from typing_extensions import Self
 
 from data_bridge.odm import documents, operations, sync_documents
+from data_bridge.odm.actions import SkipActions
 from data_bridge.odm.bulk import BulkWriterCore
-from data_bridge.odm.events import SkipActions
 from data_bridge.odm.executor import run_async, run_sync
 
 NOT_DELETED: dict[str, Any] = {"deleted_at": None}

@@ -24,10 +24,10 @@ from typing_extensions import Self
 from data_bridge.analytics.models import SyncArrowDocument
 from data_bridge.odm import documents, indexes, links, operations
 from data_bridge.odm.bulk import BulkWriterCore, SyncBulkWriter
-from data_bridge.odm.events import SkipActions
+from data_bridge.odm.actions import SkipActions
 from data_bridge.odm.executor import Call, run_sync
 from data_bridge.odm.ids import id_filter
-from data_bridge.odm.operators_update import CurrentDate, Inc, Set
+from data_bridge.odm.operators.update.general import CurrentDate, Inc, Set
 from data_bridge.odm.sync_queries import SyncAggregationQuery, SyncFindMany, SyncFindOne
 
 MergeStrategy = documents.MergeStrategy

@@ -27,11 +27,10 @@ from pydantic import BaseModel, ConfigDict
 
 from data_bridge.errors import CollectionWasNotInitialized
 from data_bridge.odm.backend import Binding
-from data_bridge.odm.codecs import embedded_model
 from data_bridge.odm.executor import Call, Plan, run_async, run_sync
 from data_bridge.odm.fields import ExpressionField
 from data_bridge.odm.queries import FindMany, FindOne
-from data_bridge.odm.settings import DocumentSettings, parse_settings
+from data_bridge.odm.settings.document import DocumentSettings, parse_settings
 from data_bridge.odm.sync_queries import SyncFindMany, SyncFindOne
 
 
@@ -61,7 +60,8 @@ class View(BaseModel):
         cls._db_binding_ = None
         # `Model.field` builds query expressions, as on documents (instances keep their values).
         for name, info in cls.__pydantic_fields__.items():
-            expression = ExpressionField(info.alias or name, embedded_model(info.annotation))
+            resolution = ExpressionField._resolve_field(info.annotation)
+            expression = ExpressionField(info.alias or name, resolution)
             type.__setattr__(cls, name, expression)
 
     @classmethod

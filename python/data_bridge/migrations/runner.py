@@ -10,26 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from data_bridge.odm.documents import Document
+from data_bridge.migrations.decorators import FreeFallMigration, IterativeMigration
+from data_bridge.migrations.models import MigrationLog, now
 from data_bridge.odm.init import _client, init
-from data_bridge.odm.migrations.decorators import FreeFallMigration, IterativeMigration
 from data_bridge.odm.transactions import transaction
-
-
-class MigrationLog(Document):
-    """One applied migration (Beanie's ``migrations_log`` layout: ts, name, is_current).
-
-    Example:
-        >>> await MigrationLog.find_one(MigrationLog.is_current == True)  # doctest: +SKIP
-
-    """
-
-    ts: datetime.datetime
-    name: str
-    is_current: bool
-
-    class Settings:  # noqa: D106 - Beanie's settings block
-        name = "migrations_log"
 
 
 @dataclass
@@ -129,15 +113,11 @@ async def run_migrations(
         now_current = node.name if forward else (names[index - 1] if index else None)
         if now_current is not None:
             await MigrationLog.find_one({"name": now_current}).upsert(
-                {"$set": {"is_current": True, "ts": _now()}},
-                on_insert=MigrationLog(ts=_now(), name=now_current, is_current=True),
+                {"$set": {"is_current": True, "ts": now()}},
+                on_insert=MigrationLog(ts=now(), name=now_current, is_current=True),
             )
         applied.append(node.name)
     return applied
-
-
-def _now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
 _TEMPLATE = '''"""Migration {name}."""

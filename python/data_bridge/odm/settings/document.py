@@ -19,6 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from data_bridge.odm.utils.update_merge import ActionConflictResolution
+
 
 class DocumentSettings(BaseModel):
     """Every Beanie setting is accepted; the ones this release acts on are noted."""
@@ -52,6 +54,8 @@ class DocumentSettings(BaseModel):
     """A ``TimeSeriesConfig``: ``init`` creates the collection as a time-series collection."""
     max_nesting_depth: int = 3
     """How many levels ``fetch_links=True`` follows when ``nesting_depth`` is not given."""
+    action_conflict_resolution: ActionConflictResolution = ActionConflictResolution.UPDATE_WINS
+    """What wins when a ``before_event(Update)`` hook and ``update()`` change the same field."""
     # Accepted for compatibility; their features are not part of this release.
     use_cache: bool = False
     cache_capacity: int = 32

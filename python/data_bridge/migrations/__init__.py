@@ -23,18 +23,20 @@ Example:
 
 """
 
-from data_bridge.odm.migrations.decorators import (
+from data_bridge.migrations.decorators import (
     FreeFallMigration,
     IterativeMigration,
     free_fall_migration,
     iterative_migration,
 )
-from data_bridge.odm.migrations.runner import MigrationLog, new_migration, run_migrations
+from data_bridge.migrations.models import MigrationLog, RunningDirections
+from data_bridge.migrations.runner import new_migration, run_migrations
 
 __all__ = [
     "FreeFallMigration",
     "IterativeMigration",
     "MigrationLog",
+    "RunningDirections",
     "free_fall_migration",
     "iterative_migration",
     "new_migration",

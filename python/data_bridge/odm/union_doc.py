@@ -28,7 +28,7 @@ from data_bridge.errors import CollectionWasNotInitialized
 from data_bridge.odm import inheritance
 from data_bridge.odm.backend import Binding
 from data_bridge.odm.queries import AggregationQuery, FindMany
-from data_bridge.odm.settings import DocumentSettings, parse_settings
+from data_bridge.odm.settings.document import DocumentSettings, parse_settings
 
 
 class UnionDoc:

@@ -1,5 +1,8 @@
 """Event hooks: ``@before_event(Insert, Save)`` / ``@after_event(...)`` on document methods.
 
+Beanie's ``beanie.odm.actions`` path: the event types, the decorators, and
+``wrap_with_actions`` for methods of your own that should fire an event's hooks.
+
 Example:
     >>> from data_bridge import Document, Insert, before_event
     >>> class Note(Document):
@@ -12,13 +15,16 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Awaitable, Callable
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
-from data_bridge.odm.executor import Gather, Hook, Plan
+from data_bridge.odm.executor import Gather, Hook, Plan, run_async
 
 F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class EventTypes(str, Enum):
@@ -120,3 +126,35 @@ def run_actions(
     hooks = [Hook(a, doc) for a in actions if not (skip and a.__name__ in skip)]
     if hooks:
         yield Gather(hooks)  # type: ignore[arg-type]
+
+
+def wrap_with_actions(
+    event_type: EventTypes,
+) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+    """Run ``event_type``'s before hooks, then the decorated async method, then its after hooks.
+
+    The method's first argument is the document; a ``skip_actions=[...]`` keyword argument
+    skips hooks as it does for ``insert`` and friends.
+
+    Example:
+        >>> from data_bridge import Document
+        >>> class Note(Document):
+        ...     text: str
+        ...     @wrap_with_actions(EventTypes.SAVE)
+        ...     async def publish(self, skip_actions=None) -> None: ...
+
+    """
+
+    def decorator(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+        @functools.wraps(method)
+        async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            doc = args[0]
+            skip: SkipActions = kwargs.get("skip_actions")  # type: ignore[assignment]
+            await run_async(run_actions(doc, event_type, ActionDirections.BEFORE, skip))
+            result = await method(*args, **kwargs)
+            await run_async(run_actions(doc, event_type, ActionDirections.AFTER, skip))
+            return result
+
+        return wrapper
+
+    return decorator

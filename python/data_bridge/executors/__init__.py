@@ -1,0 +1,1 @@
+"""Programmatic entry points of Beanie's command-line tools (``beanie.executors``)."""

@@ -1,0 +1,4 @@
+"""A document class's ``Settings`` (``document``) and the time-series options (``timeseries``).
+
+Beanie's ``beanie.odm.settings`` package layout.
+"""
