@@ -49,7 +49,7 @@ from data_bridge.odm.utils.update_merge import (
     _extract_targeted_fields,
     merge_update_expressions,
 )
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import AnyUrl, BaseModel, Field, HttpUrl, ValidationError
 
 # --------------------------------------------------------------------------------- the paths
 
@@ -491,6 +491,10 @@ class Encoded(Document):
     pattern: re_types.Pattern = re.compile("^a", re.IGNORECASE)
 
 
+class Linked(Document):
+    url: HttpUrl
+
+
 class Revised(Document):
     name: str
 
@@ -517,7 +521,7 @@ class OldStyle(Document):
         name = "old_style"
 
 
-HELPER_MODELS = [Door, Encoded, Revised, Vehicle, Bike]
+HELPER_MODELS = [Door, Encoded, Linked, Revised, Vehicle, Bike]
 
 
 @pytest.fixture(scope="module")
@@ -554,6 +558,17 @@ class TestEncoder:
         assert encoded["set"] == [1]
         assert encoded["model"] == {"i": 2, "note": None}
         assert encoded[str(uuid.UUID(int=0))] == 1
+
+    async def test_pydantic_urls_are_stored_as_text(
+        self, helper_models: None, pymongo_client: pymongo.MongoClient, db_name: str
+    ) -> None:
+        assert Encoder().encode(AnyUrl("https://example.com")) == "https://example.com/"
+        doc = Linked(url="https://example.com/a")
+        await doc.save()
+        assert _stored(pymongo_client, db_name, doc)["url"] == "https://example.com/a"
+        loaded = await Linked.get(doc.id)
+        assert loaded is not None
+        assert loaded.url == HttpUrl("https://example.com/a")
 
     def test_custom_encoders_come_first(self) -> None:
         moment = datetime.datetime(2024, 1, 2)

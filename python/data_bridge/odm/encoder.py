@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bson import Binary, Code, DBRef, Decimal128, Int64, MaxKey, MinKey, ObjectId, Regex, Timestamp
-from pydantic import BaseModel, SecretBytes, SecretStr
+from pydantic import AnyUrl, BaseModel, SecretBytes, SecretStr
 from pydantic_core import Url
 
 # Types the engine takes as they are.
@@ -71,6 +71,7 @@ _FIXED: dict[type, Callable[[Any], Any]] = {
     SecretStr: lambda v: v.get_secret_value(),
     SecretBytes: lambda v: v.get_secret_value(),
     Url: str,
+    AnyUrl: str,  # pydantic's URL types (HttpUrl, ...) are no pydantic_core.Url since 2.10
 }
 
 
