@@ -80,6 +80,7 @@ from data_bridge.odm.actions import (  # noqa: E402
 )
 from data_bridge.odm.bulk import BulkWriter  # noqa: E402
 from data_bridge.odm.documents import Document, MergeStrategy  # noqa: E402
+from data_bridge.odm.expressions import expr  # noqa: E402
 from data_bridge.odm.fields import (  # noqa: E402
     BeanieObjectId,
     BsonBinary,
@@ -102,6 +103,8 @@ from data_bridge.odm.utils.update_merge import (  # noqa: E402
 )
 from data_bridge.odm.views import View  # noqa: E402
 
+# Typed field expressions: expr(User.tags).contains("x") (data_bridge.odm.expressions).
+__all__ += ["expr"]
 
 __all__ += [
     "ActionConflictResolution",

@@ -19,7 +19,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from data_bridge import _engine
 from data_bridge.analytics import frames, html
@@ -31,29 +31,36 @@ from data_bridge.analytics.source import Projection, ReadSpec
 from data_bridge.analytics.stream import BatchStream
 from data_bridge.observability.explain import AsyncExplain, SyncExplain
 
+if TYPE_CHECKING:
+    # Only for annotations: each is imported at run time by the method that needs it.
+    import numpy as np
+    import pandas as pd
+    import polars as pl
+    import pyarrow as pa
+
 Partitions = int | Sequence[parts_mod.Bound] | None
 
 
-def _arrow(parts: list[_engine.Table], select_after: list[str] | None) -> Any:
+def _arrow(parts: list[_engine.Table], select_after: list[str] | None) -> pa.Table:
     tables = [frames.arrow_table(part) for part in parts]
-    return frames.select_columns(frames.arrow_tables_concat(tables), select_after)
+    return cast("pa.Table", frames.select_columns(frames.arrow_tables_concat(tables), select_after))
 
 
-def _polars(parts: list[_engine.Table], select_after: list[str] | None) -> Any:
+def _polars(parts: list[_engine.Table], select_after: list[str] | None) -> pl.DataFrame:
     if len(parts) == 1:
         frame = frames.to_polars(parts[0])
     else:
-        pl = require("polars", purpose="to_polars()")
-        frame = pl.concat([frames.to_polars(p) for p in parts], rechunk=False)
-    return frame.select(select_after) if select_after is not None else frame
+        polars = require("polars", purpose="to_polars()")
+        frame = polars.concat([frames.to_polars(p) for p in parts], rechunk=False)
+    return cast("pl.DataFrame", frame.select(select_after) if select_after is not None else frame)
 
 
-def _numpy(parts: list[_engine.Table], column: str) -> Any:
+def _numpy(parts: list[_engine.Table], column: str) -> np.ndarray[Any, Any]:
     arrays = [frames.to_numpy(part, column) for part in parts]
     if len(arrays) == 1:
-        return arrays[0]
-    np = require("numpy", purpose="to_numpy()")
-    return np.concatenate(arrays)
+        return cast("np.ndarray[Any, Any]", arrays[0])
+    numpy = require("numpy", purpose="to_numpy()")
+    return cast("np.ndarray[Any, Any]", numpy.concatenate(arrays))
 
 
 class ExportsBase:
@@ -133,7 +140,7 @@ class SyncArrowExports(ExportsBase, SyncExplain):
         projection: Projection = "client",
         progress: bool | None = None,
         schema: Any = None,
-    ) -> Any:
+    ) -> pa.Table:
         """Run the query and return a ``pyarrow.Table`` (one chunk per record batch).
 
         Args:
@@ -165,7 +172,7 @@ class SyncArrowExports(ExportsBase, SyncExplain):
         projection: Projection = "client",
         progress: bool | None = None,
         schema: Any = None,
-    ) -> Any:
+    ) -> pd.DataFrame:
         """Run the query and return a pandas DataFrame (``pd.ArrowDtype`` columns by default).
 
         ``dtype_backend="numpy"`` gives numpy dtypes instead. Other arguments as
@@ -183,7 +190,7 @@ class SyncArrowExports(ExportsBase, SyncExplain):
             progress=progress,
             schema=schema,
         )
-        return frames.to_pandas(table, dtype_backend)
+        return cast("pd.DataFrame", frames.to_pandas(table, dtype_backend))
 
     def to_polars(
         self,
@@ -193,7 +200,7 @@ class SyncArrowExports(ExportsBase, SyncExplain):
         projection: Projection = "client",
         progress: bool | None = None,
         schema: Any = None,
-    ) -> Any:
+    ) -> pl.DataFrame:
         """Run the query and return a polars DataFrame (fixed-width buffers shared).
 
         Example:
@@ -208,7 +215,7 @@ class SyncArrowExports(ExportsBase, SyncExplain):
 
     def to_numpy(
         self, column: str, *, partitions: Partitions = None, progress: bool | None = None
-    ) -> Any:
+    ) -> np.ndarray[Any, Any]:
         """Run the query for one numeric/bool/timestamp column and return it as a numpy array.
 
         Zero-copy when the result is one chunk without nulls; nulls in a float column are NaN,
@@ -266,7 +273,7 @@ class ArrowExports(ExportsBase, AsyncExplain):
         projection: Projection = "client",
         progress: bool | None = None,
         schema: Any = None,
-    ) -> Any:
+    ) -> pa.Table:
         """Run the query and return a ``pyarrow.Table``; see ``SyncArrowExports.to_arrow``.
 
         Partitions are read concurrently on the event loop (``asyncio.gather``).
@@ -290,7 +297,7 @@ class ArrowExports(ExportsBase, AsyncExplain):
         projection: Projection = "client",
         progress: bool | None = None,
         schema: Any = None,
-    ) -> Any:
+    ) -> pd.DataFrame:
         """Run the query and return a pandas DataFrame; see ``SyncArrowExports.to_pandas``.
 
         Example:
@@ -305,7 +312,7 @@ class ArrowExports(ExportsBase, AsyncExplain):
             progress=progress,
             schema=schema,
         )
-        return frames.to_pandas(table, dtype_backend)
+        return cast("pd.DataFrame", frames.to_pandas(table, dtype_backend))
 
     async def to_polars(
         self,
@@ -315,7 +322,7 @@ class ArrowExports(ExportsBase, AsyncExplain):
         projection: Projection = "client",
         progress: bool | None = None,
         schema: Any = None,
-    ) -> Any:
+    ) -> pl.DataFrame:
         """Run the query and return a polars DataFrame; see ``SyncArrowExports.to_polars``.
 
         Example:
@@ -330,7 +337,7 @@ class ArrowExports(ExportsBase, AsyncExplain):
 
     async def to_numpy(
         self, column: str, *, partitions: Partitions = None, progress: bool | None = None
-    ) -> Any:
+    ) -> np.ndarray[Any, Any]:
         """Run the query for one column as a numpy array; see ``SyncArrowExports.to_numpy``.
 
         Example:

@@ -52,12 +52,14 @@ def compile_sort(keys: Iterable[Any]) -> list[tuple[str, int]]:
         if key is None:
             continue
         if isinstance(key, str):
+            # A plain str first: a field expression's startswith() builds a query.
+            key = str(key)
             if key.startswith("-"):
                 out.append((key[1:], -1))
             elif key.startswith("+"):
                 out.append((key[1:], 1))
             else:
-                out.append((str(key), 1))
+                out.append((key, 1))
         elif isinstance(key, tuple) and len(key) == 2 and isinstance(key[1], Mapping):
             # ("score", {"$meta": "textScore"}): sort by a computed value, passed as is.
             out.append((str(key[0]), dict(key[1])))  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from enum import Enum
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, overload
 
 from typing_extensions import Self
 
@@ -33,6 +33,7 @@ from data_bridge.odm.operators.update.general import CurrentDate, Inc, Set
 from data_bridge.odm.queries import AggregationQuery, FindMany, FindOne
 
 D = TypeVar("D", bound="Document")
+P = TypeVar("P")
 
 
 class MergeStrategy(str, Enum):
@@ -69,7 +70,7 @@ class Document(DocumentCore, ArrowDocument):
 
     _find_many_cls: ClassVar[type[FindMany[Any]]] = FindMany
     _find_one_cls: ClassVar[type[FindOne[Any]]] = FindOne
-    _aggregation_cls: ClassVar[type[AggregationQuery]] = AggregationQuery
+    _aggregation_cls: ClassVar[type[AggregationQuery[Any]]] = AggregationQuery
 
     # ------------------------------------------------------------------ instance writes
 
@@ -395,7 +396,42 @@ class Document(DocumentCore, ArrowDocument):
             **pymongo_kwargs,
         )
 
-    find = find_many
+    @classmethod
+    def find(
+        cls,
+        *args: Mapping[str, Any] | bool,
+        projection_model: type[Any] | None = None,
+        skip: int | None = None,
+        limit: int | None = None,
+        sort: Any = None,
+        session: Any = None,
+        ignore_cache: bool = False,
+        fetch_links: bool = False,
+        with_children: bool = False,
+        lazy_parse: bool = False,
+        nesting_depth: int | None = None,
+        nesting_depths_per_field: dict[str, int] | None = None,
+        **pymongo_kwargs: Any,
+    ) -> FindMany[Self]:
+        """Alias of :meth:`find_many` (a method of its own: an alias is ambiguous to mypy).
+
+        Example:
+            >>> await User.find(User.age > 30).to_list()  # doctest: +SKIP
+
+        """
+        return cls.find_many(
+            *args,
+            projection_model=projection_model,
+            skip=skip,
+            limit=limit,
+            sort=sort,
+            session=session,
+            fetch_links=fetch_links,
+            with_children=with_children,
+            nesting_depth=nesting_depth,
+            nesting_depths_per_field=nesting_depths_per_field,
+            **pymongo_kwargs,
+        )
 
     @classmethod
     def find_all(
@@ -433,7 +469,40 @@ class Document(DocumentCore, ArrowDocument):
             **pymongo_kwargs,
         )
 
-    all = find_all
+    @classmethod
+    def all(
+        cls,
+        skip: int | None = None,
+        limit: int | None = None,
+        sort: Any = None,
+        projection_model: type[Any] | None = None,
+        session: Any = None,
+        ignore_cache: bool = False,
+        fetch_links: bool = False,
+        with_children: bool = False,
+        lazy_parse: bool = False,
+        nesting_depth: int | None = None,
+        nesting_depths_per_field: dict[str, int] | None = None,
+        **pymongo_kwargs: Any,
+    ) -> FindMany[Self]:
+        """Alias of :meth:`find_all`.
+
+        Example:
+            >>> await User.all().to_list()  # doctest: +SKIP
+
+        """
+        return cls.find_all(
+            skip=skip,
+            limit=limit,
+            sort=sort,
+            projection_model=projection_model,
+            session=session,
+            fetch_links=fetch_links,
+            with_children=with_children,
+            nesting_depth=nesting_depth,
+            nesting_depths_per_field=nesting_depths_per_field,
+            **pymongo_kwargs,
+        )
 
     @classmethod
     async def count(cls) -> int:
@@ -462,6 +531,26 @@ class Document(DocumentCore, ArrowDocument):
         query = cls.find_many(filter or {}).get_filter_query()
         return await run_async(_distinct(cls, str(key), query, session))
 
+    @overload
+    @classmethod
+    def aggregate(
+        cls,
+        aggregation_pipeline: list[dict[str, Any]],
+        projection_model: None = None,
+        session: Any = None,
+        ignore_cache: bool = False,
+        **pymongo_kwargs: Any,
+    ) -> AggregationQuery[dict[str, Any]]: ...
+    @overload
+    @classmethod
+    def aggregate(
+        cls,
+        aggregation_pipeline: list[dict[str, Any]],
+        projection_model: type[P],
+        session: Any = None,
+        ignore_cache: bool = False,
+        **pymongo_kwargs: Any,
+    ) -> AggregationQuery[P]: ...
     @classmethod
     def aggregate(
         cls,
@@ -470,7 +559,7 @@ class Document(DocumentCore, ArrowDocument):
         session: Any = None,
         ignore_cache: bool = False,
         **pymongo_kwargs: Any,
-    ) -> AggregationQuery:
+    ) -> AggregationQuery[Any]:
         """Return an aggregation over the collection; results are dicts or ``projection_model``.
 
         Example:

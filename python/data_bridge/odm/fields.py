@@ -18,13 +18,14 @@ Example:
 from __future__ import annotations
 
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from data_bridge.odm.codecs import _strip, embedded_model
 from data_bridge.odm.custom_types.bson.binary import BsonBinary
 from data_bridge.odm.custom_types.decimal import DecimalAnnotation
 from data_bridge.odm.enums import SortDirection
+from data_bridge.odm.expressions import FieldHelpers
 from data_bridge.odm.ids import BeanieObjectId, PydanticObjectId
 from data_bridge.odm.indexes import Indexed, IndexedAnnotation
 from data_bridge.odm.links import BackLink, DeleteRules, Link, LinkRef, WriteRules
@@ -64,6 +65,8 @@ class FieldResolution:
 
     model_class: type | None = None
     is_link: bool = False
+    # The field's declared type: which query helpers apply (string or array ones).
+    annotation: Any = field(default=None, repr=False, compare=False)
 
 
 def _is_link(annotation: Any) -> bool:
@@ -71,7 +74,7 @@ def _is_link(annotation: Any) -> bool:
     return isinstance(origin, type) and issubclass(origin, (Link, BackLink))
 
 
-class ExpressionField(str):
+class ExpressionField(FieldHelpers, str):  # type: ignore[misc]
     """The dotted storage path of a field; comparisons build find operators.
 
     ``User.age`` is an ``ExpressionField("age")``; attribute access walks into embedded and
@@ -125,8 +128,8 @@ class ExpressionField(str):
             # Sub-fields of a link name the stored DBRef's parts (``door.id`` is "door.$id"):
             # queries go to the stored reference, not to a looked-up document. Beanie names
             # the linked model here and rewrites "_id" at query time instead.
-            return FieldResolution(model_class=LinkRef, is_link=True)
-        return FieldResolution(model_class=embedded_model(annotation))
+            return FieldResolution(model_class=LinkRef, is_link=True, annotation=annotation)
+        return FieldResolution(model_class=embedded_model(annotation), annotation=annotation)
 
     def __getattr__(self, item: str) -> ExpressionField:
         if item.startswith("_"):
@@ -137,7 +140,7 @@ class ExpressionField(str):
             info = fields[item]
             child = ExpressionField._resolve_field(info.annotation)
             if resolution.is_link and not child.is_link:
-                child = FieldResolution(model_class=child.model_class, is_link=True)
+                child = FieldResolution(child.model_class, True, child.annotation)
             return ExpressionField(f"{self}.{info.alias or item}", child)
         return ExpressionField(f"{self}.{item}", FieldResolution(is_link=resolution.is_link))
 

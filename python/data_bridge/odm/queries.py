@@ -9,7 +9,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Generator, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from data_bridge.analytics.models import AggregationArrow, FindManyArrow
 from data_bridge.observability.explain import FindOneExplain
@@ -24,6 +24,8 @@ from data_bridge.odm.query_core import (
 from data_bridge.odm.results import UpdateResponse, from_table
 
 M = TypeVar("M")
+R = TypeVar("R")
+P = TypeVar("P")
 
 
 class UpdateQuery(UpdateQueryCore):
@@ -56,7 +58,7 @@ class DeleteOne(DeleteQuery):
     """Delete of the first matching document."""
 
 
-class AggregationQuery(AggregationQueryCore, AggregationArrow):
+class AggregationQuery(AggregationQueryCore[R], AggregationArrow):
     """An aggregation; ``await q.to_list()`` or ``async for row in q``.
 
     Example:
@@ -66,14 +68,14 @@ class AggregationQuery(AggregationQueryCore, AggregationArrow):
 
     """
 
-    async def to_list(self, length: int | None = None) -> list[Any]:
+    async def to_list(self, length: int | None = None) -> list[R]:
         """Every result (at most ``length``): dicts, or projection-model instances."""
         return await run_async(self._plan_to_list(length))
 
-    def __await__(self) -> Generator[Any, None, list[Any]]:
+    def __await__(self) -> Generator[Any, None, list[R]]:
         return self.to_list().__await__()
 
-    async def __aiter__(self) -> AsyncIterator[Any]:
+    async def __aiter__(self) -> AsyncIterator[R]:
         for item in await self.to_list():
             yield item
 
@@ -88,7 +90,7 @@ class FindMany(FindManyCore[M], FindManyArrow):
 
     _update_many_cls: type[UpdateMany] = UpdateMany
     _delete_many_cls: type[DeleteMany] = DeleteMany
-    _aggregation_cls: type[AggregationQuery] = AggregationQuery
+    _aggregation_cls: type[AggregationQuery[Any]] = AggregationQuery
 
     async def to_list(self, length: int | None = None) -> list[M]:
         """Return the results as model instances (at most ``length``)."""
@@ -186,6 +188,24 @@ class FindMany(FindManyCore[M], FindManyArrow):
 
     delete_many = delete
 
+    @overload
+    def aggregate(
+        self,
+        aggregation_pipeline: list[dict[str, Any]],
+        projection_model: None = None,
+        session: Any = None,
+        ignore_cache: bool = False,
+        **pymongo_kwargs: Any,
+    ) -> AggregationQuery[dict[str, Any]]: ...
+    @overload
+    def aggregate(
+        self,
+        aggregation_pipeline: list[dict[str, Any]],
+        projection_model: type[P],
+        session: Any = None,
+        ignore_cache: bool = False,
+        **pymongo_kwargs: Any,
+    ) -> AggregationQuery[P]: ...
     def aggregate(
         self,
         aggregation_pipeline: list[dict[str, Any]],
@@ -193,7 +213,7 @@ class FindMany(FindManyCore[M], FindManyArrow):
         session: Any = None,
         ignore_cache: bool = False,
         **pymongo_kwargs: Any,
-    ) -> AggregationQuery:
+    ) -> AggregationQuery[Any]:
         """Return an aggregation over the matches (the find's filter/sort/skip/limit come first)."""
         return self._aggregation_cls(
             self.document_model,

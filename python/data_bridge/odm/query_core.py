@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 M = TypeVar("M")
 Q = TypeVar("Q", bound="FindQueryCore[Any]")
+R = TypeVar("R")
 
 
 class FindQueryCore(Generic[M]):
@@ -493,7 +494,7 @@ class DeleteQueryCore:
         return result
 
 
-class AggregationQueryCore:
+class AggregationQueryCore(Generic[R]):
     """Shared logic of ``AggregationQuery``."""
 
     def __init__(
@@ -516,7 +517,7 @@ class AggregationQueryCore:
         """Return the pipeline sent: the find's stages, then the user's."""
         return [*self.find_stages, *self.aggregation_pipeline]
 
-    def _plan_to_list(self, length: int | None) -> Plan[list[Any]]:
+    def _plan_to_list(self, length: int | None) -> Plan[list[R]]:
         pipeline = self.get_aggregation_pipeline()
         if length is not None:
             pipeline.append({"$limit": length})

@@ -17,20 +17,21 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar, cast, overload
 
 from typing_extensions import Self
 
 from data_bridge.analytics.models import SyncArrowDocument
 from data_bridge.odm import documents, indexes, links, operations
-from data_bridge.odm.bulk import BulkWriterCore, SyncBulkWriter
 from data_bridge.odm.actions import SkipActions
+from data_bridge.odm.bulk import BulkWriterCore, SyncBulkWriter
 from data_bridge.odm.executor import Call, run_sync
 from data_bridge.odm.ids import id_filter
 from data_bridge.odm.operators.update.general import CurrentDate, Inc, Set
 from data_bridge.odm.sync_queries import SyncAggregationQuery, SyncFindMany, SyncFindOne
 
 MergeStrategy = documents.MergeStrategy
+P = TypeVar("P")
 
 
 class Document(documents.Document):
@@ -192,18 +193,209 @@ class Document(documents.Document):
         """Fetch every link field (and back link) of this document, one level deep."""
         run_sync(links.fetch_document_links(self, None, 1))
 
+    # ------------------------------------------------------------------ class-level queries
+    # The async class builds them from ``_find_many_cls`` & co, so these already return the
+    # blocking queries; the overrides say so to type checkers.
+
+    @classmethod
+    def find_one(
+        cls,
+        *args: Mapping[str, Any] | bool,
+        projection_model: type[Any] | None = None,
+        session: Any = None,
+        ignore_cache: bool = False,
+        fetch_links: bool = False,
+        with_children: bool = False,
+        nesting_depth: int | None = None,
+        nesting_depths_per_field: dict[str, int] | None = None,
+        **pymongo_kwargs: Any,
+    ) -> SyncFindOne[Self]:
+        """Return a find of the first matching document (``.run()`` returns it or None)."""
+        query = super().find_one(
+            *args,
+            projection_model=projection_model,
+            session=session,
+            fetch_links=fetch_links,
+            with_children=with_children,
+            nesting_depth=nesting_depth,
+            nesting_depths_per_field=nesting_depths_per_field,
+            **pymongo_kwargs,
+        )
+        return cast("SyncFindOne[Self]", query)
+
+    @classmethod
+    def find_many(
+        cls,
+        *args: Mapping[str, Any] | bool,
+        projection_model: type[Any] | None = None,
+        skip: int | None = None,
+        limit: int | None = None,
+        sort: Any = None,
+        session: Any = None,
+        ignore_cache: bool = False,
+        fetch_links: bool = False,
+        with_children: bool = False,
+        lazy_parse: bool = False,
+        nesting_depth: int | None = None,
+        nesting_depths_per_field: dict[str, int] | None = None,
+        **pymongo_kwargs: Any,
+    ) -> SyncFindMany[Self]:
+        """Return a find of every matching document (``to_list()`` runs it)."""
+        query = super().find_many(
+            *args,
+            projection_model=projection_model,
+            skip=skip,
+            limit=limit,
+            sort=sort,
+            session=session,
+            fetch_links=fetch_links,
+            with_children=with_children,
+            nesting_depth=nesting_depth,
+            nesting_depths_per_field=nesting_depths_per_field,
+            **pymongo_kwargs,
+        )
+        return cast("SyncFindMany[Self]", query)
+
+    @classmethod
+    def find(
+        cls,
+        *args: Mapping[str, Any] | bool,
+        projection_model: type[Any] | None = None,
+        skip: int | None = None,
+        limit: int | None = None,
+        sort: Any = None,
+        session: Any = None,
+        ignore_cache: bool = False,
+        fetch_links: bool = False,
+        with_children: bool = False,
+        lazy_parse: bool = False,
+        nesting_depth: int | None = None,
+        nesting_depths_per_field: dict[str, int] | None = None,
+        **pymongo_kwargs: Any,
+    ) -> SyncFindMany[Self]:
+        """Alias of :meth:`find_many`."""
+        return cls.find_many(
+            *args,
+            projection_model=projection_model,
+            skip=skip,
+            limit=limit,
+            sort=sort,
+            session=session,
+            fetch_links=fetch_links,
+            with_children=with_children,
+            nesting_depth=nesting_depth,
+            nesting_depths_per_field=nesting_depths_per_field,
+            **pymongo_kwargs,
+        )
+
+    @classmethod
+    def find_all(
+        cls,
+        skip: int | None = None,
+        limit: int | None = None,
+        sort: Any = None,
+        projection_model: type[Any] | None = None,
+        session: Any = None,
+        ignore_cache: bool = False,
+        fetch_links: bool = False,
+        with_children: bool = False,
+        lazy_parse: bool = False,
+        nesting_depth: int | None = None,
+        nesting_depths_per_field: dict[str, int] | None = None,
+        **pymongo_kwargs: Any,
+    ) -> SyncFindMany[Self]:
+        """Return a find of every document (``to_list()`` runs it)."""
+        return cls.find_many(
+            {},
+            projection_model=projection_model,
+            skip=skip,
+            limit=limit,
+            sort=sort,
+            session=session,
+            fetch_links=fetch_links,
+            with_children=with_children,
+            nesting_depth=nesting_depth,
+            nesting_depths_per_field=nesting_depths_per_field,
+            **pymongo_kwargs,
+        )
+
+    @classmethod
+    def all(
+        cls,
+        skip: int | None = None,
+        limit: int | None = None,
+        sort: Any = None,
+        projection_model: type[Any] | None = None,
+        session: Any = None,
+        ignore_cache: bool = False,
+        fetch_links: bool = False,
+        with_children: bool = False,
+        lazy_parse: bool = False,
+        nesting_depth: int | None = None,
+        nesting_depths_per_field: dict[str, int] | None = None,
+        **pymongo_kwargs: Any,
+    ) -> SyncFindMany[Self]:
+        """Alias of :meth:`find_all`."""
+        return cls.find_many(
+            {},
+            projection_model=projection_model,
+            skip=skip,
+            limit=limit,
+            sort=sort,
+            session=session,
+            fetch_links=fetch_links,
+            with_children=with_children,
+            nesting_depth=nesting_depth,
+            nesting_depths_per_field=nesting_depths_per_field,
+            **pymongo_kwargs,
+        )
+
+    @overload
+    @classmethod
+    def aggregate(
+        cls,
+        aggregation_pipeline: list[dict[str, Any]],
+        projection_model: None = None,
+        session: Any = None,
+        ignore_cache: bool = False,
+        **pymongo_kwargs: Any,
+    ) -> SyncAggregationQuery[dict[str, Any]]: ...
+    @overload
+    @classmethod
+    def aggregate(
+        cls,
+        aggregation_pipeline: list[dict[str, Any]],
+        projection_model: type[P],
+        session: Any = None,
+        ignore_cache: bool = False,
+        **pymongo_kwargs: Any,
+    ) -> SyncAggregationQuery[P]: ...
+    @classmethod
+    def aggregate(
+        cls,
+        aggregation_pipeline: list[dict[str, Any]],
+        projection_model: type[Any] | None = None,
+        session: Any = None,
+        ignore_cache: bool = False,
+        **pymongo_kwargs: Any,
+    ) -> SyncAggregationQuery[Any]:
+        """Return a blocking aggregation over the collection (``to_list()`` runs it)."""
+        return cls.find_all().aggregate(
+            aggregation_pipeline, projection_model, session, **pymongo_kwargs
+        )
+
     @classmethod
     def get(  # type: ignore[override]
         cls, document_id: Any, session: Any = None, **kwargs: Any
     ) -> Self | None:
         """Return the document with this id, or None."""
         plan = cls._db_model_plan().fields["id"]
-        return cls.find_one(id_filter(document_id, plan.convert), session=session, **kwargs).run()  # type: ignore[attr-defined,no-any-return]
+        return cls.find_one(id_filter(document_id, plan.convert), session=session, **kwargs).run()
 
     @classmethod
     def count(cls) -> int:  # type: ignore[override]
         """Return number of documents in the collection."""
-        return cls.find_all().count()  # type: ignore[return-value]
+        return cls.find_all().count()
 
     @classmethod
     def distinct(  # type: ignore[override]
@@ -283,7 +475,7 @@ class Document(documents.Document):
         cls, session: Any = None, bulk_writer: BulkWriterCore | None = None, **pymongo_kwargs: Any
     ) -> Any:
         """Delete every document; the DeleteResult."""
-        return cls.find_all().delete(session=session, bulk_writer=bulk_writer).run()  # type: ignore[attr-defined]
+        return cls.find_all().delete(session=session, bulk_writer=bulk_writer).run()
 
     @classmethod
     def bulk_writer(  # type: ignore[override]

@@ -11,16 +11,18 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar, cast, overload
 
 from data_bridge.analytics.models import SyncAggregationArrow, SyncFindManyArrow
 from data_bridge.observability.explain import SyncFindOneExplain
 from data_bridge.odm import queries
 from data_bridge.odm.executor import run_sync
-from data_bridge.odm.results import from_table
+from data_bridge.odm.results import UpdateResponse, from_table
 
 M = TypeVar("M")
+R = TypeVar("R")
+P = TypeVar("P")
 
 
 class SyncUpdateMany(queries.UpdateMany):
@@ -109,7 +111,7 @@ class SyncDeleteOne(queries.DeleteOne):
         return run_sync(self._plan())
 
 
-class SyncAggregationQuery(SyncAggregationArrow, queries.AggregationQuery):  # type: ignore[misc]
+class SyncAggregationQuery(SyncAggregationArrow, queries.AggregationQuery[R]):  # type: ignore[misc]
     """Blocking aggregation: ``to_list()`` (or ``run()``) returns the result documents.
 
     Example:
@@ -125,15 +127,15 @@ class SyncAggregationQuery(SyncAggregationArrow, queries.AggregationQuery):  # t
 
     """
 
-    def to_list(self, length: int | None = None) -> list[Any]:  # type: ignore[override]
+    def to_list(self, length: int | None = None) -> list[R]:  # type: ignore[override]
         """Every result (at most ``length``)."""
         return run_sync(self._plan_to_list(length))
 
-    def run(self) -> list[Any]:
+    def run(self) -> list[R]:
         """Return same as ``to_list()``."""
         return self.to_list()
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[R]:
         return iter(self.to_list())
 
 
@@ -211,6 +213,69 @@ class SyncFindMany(SyncFindManyArrow, queries.FindMany[M]):  # type: ignore[misc
         """Smallest ``field`` value among the matches."""
         return run_sync(self._plan_accumulate("$min", field))
 
+    # The builders below only narrow the async class's return types to the blocking queries
+    # (the instances already are: see ``_update_many_cls`` & co).
+
+    def update(self, *args: Mapping[str, Any], **kwargs: Any) -> SyncUpdateMany:
+        """Return a blocking update of every match (``.run()`` executes it)."""
+        return cast(SyncUpdateMany, super().update(*args, **kwargs))
+
+    update_many = update
+
+    def upsert(self, *args: Mapping[str, Any], on_insert: Any, **kwargs: Any) -> SyncUpdateMany:
+        """Update every match, or insert ``on_insert`` when nothing matches (``.run()``)."""
+        return cast(SyncUpdateMany, super().upsert(*args, on_insert=on_insert, **kwargs))
+
+    def set(self, expression: Mapping[Any, Any], **kwargs: Any) -> SyncUpdateMany:
+        """Shortcut for ``update(Set(expression))``."""
+        return cast(SyncUpdateMany, super().set(expression, **kwargs))
+
+    def inc(self, expression: Mapping[Any, Any], **kwargs: Any) -> SyncUpdateMany:
+        """Shortcut for ``update(Inc(expression))``."""
+        return cast(SyncUpdateMany, super().inc(expression, **kwargs))
+
+    def current_date(self, expression: Mapping[Any, Any], **kwargs: Any) -> SyncUpdateMany:
+        """Shortcut for ``update(CurrentDate(expression))``."""
+        return cast(SyncUpdateMany, super().current_date(expression, **kwargs))
+
+    def delete(self, session: Any = None, bulk_writer: Any = None, **kwargs: Any) -> SyncDeleteMany:
+        """Return a blocking delete of every match (``.run()`` executes it)."""
+        return cast(SyncDeleteMany, super().delete(session, bulk_writer, **kwargs))
+
+    delete_many = delete
+
+    @overload
+    def aggregate(
+        self,
+        aggregation_pipeline: list[dict[str, Any]],
+        projection_model: None = None,
+        session: Any = None,
+        ignore_cache: bool = False,
+        **pymongo_kwargs: Any,
+    ) -> SyncAggregationQuery[dict[str, Any]]: ...
+    @overload
+    def aggregate(
+        self,
+        aggregation_pipeline: list[dict[str, Any]],
+        projection_model: type[P],
+        session: Any = None,
+        ignore_cache: bool = False,
+        **pymongo_kwargs: Any,
+    ) -> SyncAggregationQuery[P]: ...
+    def aggregate(
+        self,
+        aggregation_pipeline: list[dict[str, Any]],
+        projection_model: type[Any] | None = None,
+        session: Any = None,
+        ignore_cache: bool = False,
+        **pymongo_kwargs: Any,
+    ) -> SyncAggregationQuery[Any]:
+        """Return a blocking aggregation over the matches (``to_list()`` runs it)."""
+        query = super().aggregate(
+            aggregation_pipeline, projection_model, session, ignore_cache, **pymongo_kwargs
+        )
+        return cast("SyncAggregationQuery[Any]", query)
+
 
 class SyncFindOne(SyncFindOneExplain, queries.FindOne[M]):  # type: ignore[misc]
     """Blocking find of one document: ``.run()`` returns it or None.
@@ -242,3 +307,45 @@ class SyncFindOne(SyncFindOneExplain, queries.FindOne[M]):  # type: ignore[misc]
     def count(self) -> int:  # type: ignore[override]
         """Return how many documents match the filter (as Beanie's FindOne.count)."""
         return run_sync(self._plan_count())
+
+    # Return types narrowed to the blocking queries, as on ``SyncFindMany``.
+
+    def update(
+        self,
+        *args: Mapping[str, Any],
+        response_type: UpdateResponse | None = None,
+        **kwargs: Any,
+    ) -> SyncUpdateOne:
+        """Return a blocking update of the first match (``.run()`` executes it)."""
+        return cast(SyncUpdateOne, super().update(*args, response_type=response_type, **kwargs))
+
+    update_one = update
+
+    def upsert(
+        self,
+        *args: Mapping[str, Any],
+        on_insert: Any,
+        response_type: UpdateResponse | None = None,
+        **kwargs: Any,
+    ) -> SyncUpdateOne:
+        """Update the first match, or insert ``on_insert`` when nothing matches (``.run()``)."""
+        query = super().upsert(*args, on_insert=on_insert, response_type=response_type, **kwargs)
+        return cast(SyncUpdateOne, query)
+
+    def set(self, expression: Mapping[Any, Any], **kwargs: Any) -> SyncUpdateOne:
+        """Shortcut for ``update(Set(expression))``."""
+        return cast(SyncUpdateOne, super().set(expression, **kwargs))
+
+    def inc(self, expression: Mapping[Any, Any], **kwargs: Any) -> SyncUpdateOne:
+        """Shortcut for ``update(Inc(expression))``."""
+        return cast(SyncUpdateOne, super().inc(expression, **kwargs))
+
+    def current_date(self, expression: Mapping[Any, Any], **kwargs: Any) -> SyncUpdateOne:
+        """Shortcut for ``update(CurrentDate(expression))``."""
+        return cast(SyncUpdateOne, super().current_date(expression, **kwargs))
+
+    def delete(self, session: Any = None, bulk_writer: Any = None, **kwargs: Any) -> SyncDeleteOne:
+        """Return a blocking delete of the first match (``.run()`` executes it)."""
+        return cast(SyncDeleteOne, super().delete(session, bulk_writer, **kwargs))
+
+    delete_one = delete
