@@ -21,12 +21,12 @@ import data_bridge.sync
 import pymongo
 import pytest
 from bson import Binary, Decimal128, ObjectId, Regex
-from data_bridge import Document, Indexed, Link, before_event, init
+from data_bridge import BackLink, Document, Indexed, Link, before_event, init
 from data_bridge.executors.migrate import MigrationSettings, run_migrate
 from data_bridge.migrations.models import MigrationLog, RunningDirections
 from data_bridge.odm.actions import Before, EventTypes, Insert, Update, wrap_with_actions
 from data_bridge.odm.custom_types import re as re_types
-from data_bridge.odm.fields import ExpressionField, FieldResolution
+from data_bridge.odm.fields import ExpressionField, FieldResolution, LinkTypes
 from data_bridge.odm.operators.update.general import Inc, Set, SetRevisionId, Unset
 from data_bridge.odm.utils.dump import get_dict
 from data_bridge.odm.utils.encoder import Encoder
@@ -495,6 +495,20 @@ class Linked(Document):
     url: HttpUrl
 
 
+class Garage(Document):
+    door: Link[Door]
+    spare: Optional[Link[Door]] = None  # noqa: UP045 - the form Beanie tests
+    doors: list[Link[Door]] = Field(default_factory=list)
+    maybe_doors: list[Link[Door]] | None = None
+
+
+class Owner(Document):
+    garage: BackLink[Garage] = Field(default=None, json_schema_extra={"original_field": "owner"})
+    garages: list[BackLink[Garage]] = Field(
+        default=None, json_schema_extra={"original_field": "owner"}
+    )
+
+
 class Revised(Document):
     name: str
 
@@ -666,6 +680,24 @@ class TestDumpAndParse:
         assert get_index_attributes(fields["indexed"]) == (1, {})
         assert get_index_attributes(fields["text"]) == ("text", {"unique": True})
         assert get_index_attributes(fields["annotated"]) == (1, {"unique": True})
+
+    def test_get_link_fields_describes_each_link(self) -> None:
+        links = Garage.get_link_fields()
+        assert links is not None
+        assert {name: info.link_type for name, info in links.items()} == {
+            "door": LinkTypes.DIRECT,
+            "spare": LinkTypes.OPTIONAL_DIRECT,
+            "doors": LinkTypes.LIST,
+            "maybe_doors": LinkTypes.OPTIONAL_LIST,
+        }
+        assert links["door"].document_class is Door
+        assert links["door"].lookup_field_name == "door"
+        back = Owner.get_link_fields()
+        assert back is not None
+        assert back["garage"].link_type is LinkTypes.BACK_DIRECT
+        assert back["garages"].link_type is LinkTypes.BACK_LIST
+        assert back["garage"].lookup_field_name == "owner"
+        assert Door.get_link_fields() is None
 
     def test_construct_lookup_queries_fetches_every_link(self) -> None:
         stages = construct_lookup_queries(Encoded)

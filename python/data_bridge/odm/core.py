@@ -149,6 +149,17 @@ class DocumentCore(BaseModel):
         return actions
 
     @classmethod
+    def get_link_fields(cls) -> dict[str, links.LinkInfo] | None:
+        """Return the Link / BackLink fields by name, as Beanie describes them (None: no links).
+
+        Example:
+            >>> Car.get_link_fields()["door"].document_class  # doctest: +SKIP
+            <class 'Door'>
+
+        """
+        return links.link_infos(cls)
+
+    @classmethod
     def get_settings(cls) -> DocumentSettings:
         """Return the class's parsed ``Settings``.
 

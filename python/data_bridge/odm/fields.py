@@ -28,7 +28,15 @@ from data_bridge.odm.enums import SortDirection
 from data_bridge.odm.expressions import FieldHelpers
 from data_bridge.odm.ids import BeanieObjectId, PydanticObjectId
 from data_bridge.odm.indexes import Indexed, IndexedAnnotation
-from data_bridge.odm.links import BackLink, DeleteRules, Link, LinkRef, WriteRules
+from data_bridge.odm.links import (
+    BackLink,
+    DeleteRules,
+    Link,
+    LinkInfo,
+    LinkRef,
+    LinkTypes,
+    WriteRules,
+)
 from data_bridge.odm.operators.find.comparison import GT, GTE, LT, LTE, NE, Eq
 from data_bridge.odm.operators.find.logical import BaseFindOperator
 
@@ -43,6 +51,8 @@ __all__ = [
     "Indexed",
     "IndexedAnnotation",
     "Link",
+    "LinkInfo",
+    "LinkTypes",
     "PydanticObjectId",
     "SortDirection",
     "WriteRules",

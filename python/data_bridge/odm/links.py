@@ -32,7 +32,14 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from bson import DBRef, ObjectId
-from pydantic import BaseModel, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, TypeAdapter
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    TypeAdapter,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
@@ -410,6 +417,56 @@ def link_fields(cls: type) -> dict[str, LinkField]:
         )
     _LINK_FIELDS[cls] = found
     return found
+
+
+class LinkTypes(str, Enum):
+    """How a field links: one or a list, forward or back, optional or not (Beanie's names)."""
+
+    DIRECT = "DIRECT"
+    OPTIONAL_DIRECT = "OPTIONAL_DIRECT"
+    LIST = "LIST"
+    OPTIONAL_LIST = "OPTIONAL_LIST"
+    BACK_DIRECT = "BACK_DIRECT"
+    BACK_LIST = "BACK_LIST"
+    OPTIONAL_BACK_DIRECT = "OPTIONAL_BACK_DIRECT"
+    OPTIONAL_BACK_LIST = "OPTIONAL_BACK_LIST"
+
+
+class LinkInfo(BaseModel):
+    """One link field as Beanie's ``Document.get_link_fields()`` describes it.
+
+    Example:
+        >>> Car.get_link_fields()["door"].link_type  # doctest: +SKIP
+        <LinkTypes.DIRECT: 'DIRECT'>
+
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    field_name: str
+    lookup_field_name: str
+    document_class: Any
+    link_type: LinkTypes
+    nested_links: dict[str, Any] | None = None
+    is_fetchable: bool = True
+
+
+def link_infos(cls: type) -> dict[str, LinkInfo] | None:
+    """Return ``cls``'s link fields as :class:`LinkInfo` by field name (None: it has none)."""
+    found = link_fields(cls)
+    if not found:
+        return None
+    infos = {}
+    for name, field in found.items():
+        optional = _strip(cls.__pydantic_fields__[name].annotation)[1]  # type: ignore[attr-defined]
+        kind = ("BACK_" if field.back else "") + ("LIST" if field.many else "DIRECT")
+        infos[name] = LinkInfo(
+            field_name=name,
+            lookup_field_name=field.original_field if field.back else field.key,
+            document_class=field.target(),
+            link_type=LinkTypes(("OPTIONAL_" if optional else "") + kind),
+        )
+    return infos
 
 
 def forget(cls: type) -> None:
