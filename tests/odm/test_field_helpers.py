@@ -17,7 +17,7 @@ import pymongo
 import pytest
 from data_bridge import expr
 from data_bridge.odm.expressions import TextMatch, kinds_of
-from data_bridge.operators import Exists
+from data_bridge.operators import Exists, Not
 from pydantic import BaseModel, Field
 
 from .helpers import run
@@ -270,6 +270,14 @@ def test_sort_keys_still_read_as_text(family: SimpleNamespace) -> None:
     member = family.Member
     assert member.find().sort(member.name).sort_expressions == [("name", 1)]
     assert member.find().sort(-member.age).sort_expressions == [("age", -1)]
+
+
+async def test_field_keys_in_dicts_still_read_as_text(family: SimpleNamespace) -> None:
+    # Code that tests a key with str.startswith gets a plain str, not a field expression.
+    member = family.Member
+    query = Not({member.name: {"$regex": "^A"}})
+    assert query.query == {"name": {"$not": {"$regex": "^A"}}}
+    assert await names(family, query) == expected(lambda r: not r["name"].startswith("A"))
 
 
 def test_kinds_of_annotations() -> None:

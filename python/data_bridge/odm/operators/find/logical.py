@@ -143,8 +143,10 @@ class Not(BaseFindOperator):
         if len(expression) != 1:
             raise AttributeError("Not operator can only be used with one expression")
         key, value = next(iter(expression.items()))
+        # Plain text: a field expression's own startswith() builds a query.
+        key = str(key)
         if key.startswith("$"):
             raise AttributeError("Not operator can not be used with operators")
-        if isinstance(value, Mapping) and value and next(iter(value)).startswith("$"):
+        if isinstance(value, Mapping) and value and str(next(iter(value))).startswith("$"):
             return {key: {"$not": dict(value)}}
         return {key: {"$not": {"$eq": value}}}
