@@ -104,27 +104,41 @@ def beanie_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
-@pytest.mark.parametrize("checker", sorted(CHECKERS))
+@pytest.fixture(scope="module", params=sorted(CHECKERS))
+def checked(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, beanie_copy: Path
+) -> tuple[str, dict[str, list[tuple[int, str]]]]:
+    """One checker's run over every file at once: (checker, {file name: [(line, message)]})."""
+    checker = request.param
+    if checker == "pyright" and not Path(sys.executable).with_name("pyright").exists():
+        pytest.fail("pyright is not installed: it is in the dev extra (pip install -e '.[dev]')")
+    files = [*OURS, MISUSE, beanie_copy]
+    by_file: dict[str, list[tuple[int, str]]] = {path.name: [] for path in files}
+    for name, line, message in CHECKERS[checker](files, tmp_path_factory.mktemp(checker)):
+        by_file.setdefault(name, []).append((line, message))
+    return checker, by_file
+
+
 def test_the_app_type_checks_and_beanie_does_no_better(
-    checker: str, tmp_path: Path, beanie_copy: Path
+    checked: tuple[str, dict[str, list[tuple[int, str]]]], beanie_copy: Path
 ) -> None:
-    ours = CHECKERS[checker](OURS, tmp_path)
-    beanie = CHECKERS[checker]([beanie_copy], tmp_path)
+    checker, by_file = checked
+    ours = [error for path in OURS for error in by_file[path.name]]
+    beanie = by_file[beanie_copy.name]
     print(f"{checker}: data-bridge {len(ours)} errors, Beanie {len(beanie)} errors")
     assert ours == [], f"{checker} on data-bridge: {ours}"
     assert len(ours) <= len(beanie)
 
 
-@pytest.mark.parametrize("checker", sorted(CHECKERS))
-def test_misuse_is_rejected(checker: str, tmp_path: Path) -> None:
+def test_misuse_is_rejected(checked: tuple[str, dict[str, list[tuple[int, str]]]]) -> None:
+    checker, by_file = checked
     marked = {
         number: found[1]
         for number, line in enumerate(MISUSE.read_text().splitlines(), start=1)
         if (found := re.search(r"  # E: (\w+)$", line))
     }
     assert len(marked) == 6
-    errors = CHECKERS[checker]([MISUSE], tmp_path)
-    lines = {line for _, line, _ in errors}
-    assert lines == set(marked), f"{checker}: {errors}"
-    for _, line, message in errors:
+    errors = by_file[MISUSE.name]
+    assert {line for line, _ in errors} == set(marked), f"{checker}: {errors}"
+    for line, message in errors:
         assert marked[line] in message, f"{checker} line {line}: {message}"
