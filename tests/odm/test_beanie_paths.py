@@ -14,7 +14,7 @@ import importlib
 import re
 import uuid
 from pathlib import Path
-from typing import Annotated, Any, Optional, Union
+from typing import Annotated, Any, ClassVar, Optional, Union
 
 import data_bridge
 import data_bridge.sync
@@ -528,6 +528,14 @@ class Bike(Vehicle):
     bell: bool = True
 
 
+class CustomInit(Document):
+    marker: ClassVar[str] = "before"
+
+    @classmethod
+    async def custom_init(cls) -> None:
+        cls.marker = "after"
+
+
 class OldStyle(Document):
     name: str
 
@@ -703,6 +711,20 @@ class TestDumpAndParse:
         stages = construct_lookup_queries(Encoded)
         lookups = [s["$lookup"] for s in stages if "$lookup" in s]
         assert [lookup["from"] for lookup in lookups] == [Door.get_collection_name()]
+
+    async def test_init_runs_custom_init_and_checks_its_arguments(
+        self, mongodb_uri: str, db_name: str
+    ) -> None:
+        await init(database=db_name, connection_string=mongodb_uri, document_models=[CustomInit])
+        assert CustomInit.marker == "after"
+        database = pymongo.AsyncMongoClient(mongodb_uri)[db_name]
+        try:
+            with pytest.raises(ValueError, match="pymongo database and connection_string"):
+                await init(database=database, connection_string=mongodb_uri, document_models=[Door])
+        finally:
+            await database.client.close()
+        with pytest.raises(ValueError, match="document_models"):
+            await init(connection_string=f"{mongodb_uri.rstrip('/')}/{db_name}")
 
     async def test_deprecated_collection_class_is_refused(
         self, mongodb_uri: str, db_name: str

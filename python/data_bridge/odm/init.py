@@ -17,7 +17,7 @@ from data_bridge import _engine
 from data_bridge.errors import Deprecation
 from data_bridge.odm import indexes, inheritance, timeseries, views
 from data_bridge.odm.backend import Binding, uri_of_pymongo_database
-from data_bridge.odm.executor import Plan, run_async, run_sync
+from data_bridge.odm.executor import Hook, Plan, run_async, run_sync
 
 _CLIENTS: dict[str, Any] = {}
 
@@ -59,7 +59,11 @@ def _database(database: Any, connection_string: str | None) -> tuple[Any, str | 
     if isinstance(database, _engine.Database):
         return database, connection_string, None
     # A pymongo (async) database, the way most Beanie applications call init_beanie.
-    uri = connection_string or uri_of_pymongo_database(database)
+    if connection_string is not None:
+        raise ValueError(
+            "init got both a pymongo database and connection_string=: pass one of them"
+        )
+    uri = uri_of_pymongo_database(database)
     return _client(uri).database(database.name), uri, database
 
 
@@ -71,6 +75,8 @@ def _plan_init(
     skip_indexes: bool,
     recreate_views: bool = False,
 ) -> Plan[None]:
+    if document_models is None:
+        raise ValueError("init needs document_models=[...]: the classes to bind")
     engine_db, uri, pymongo_db = _database(database, connection_string)
     for model in document_models or []:
         cls = _resolve(model)
@@ -100,6 +106,9 @@ def _plan_init(
         yield from timeseries.prepare(cls, engine_db)
         if not skip_indexes:
             yield from indexes.sync_declared(cls, allow_index_dropping)
+        custom_init = getattr(cls, "custom_init", None)
+        if custom_init is not None:  # Beanie's hook: a (sync or async) classmethod run last
+            yield Hook(custom_init)
 
 
 async def init(
