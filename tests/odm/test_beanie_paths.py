@@ -896,3 +896,55 @@ def test_migration_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch
     assert settings.distance == 2
     assert settings.path == Path("p")
     assert RunningDirections(settings.direction) is RunningDirections.BACKWARD
+
+
+DROP_INDEX = """
+from data_bridge import Document, iterative_migration
+
+
+class Old(Document):
+    title: str
+
+    class Settings:
+        name = "paths_indexed"
+        indexes = ["title"]
+
+
+class New(Document):
+    title: str
+
+    class Settings:
+        name = "paths_indexed"
+
+
+class Forward:
+    @iterative_migration()
+    async def keep(self, input_document: Old, output_document: New): ...
+
+
+class Backward:
+    @iterative_migration()
+    async def keep(self, input_document: New, output_document: Old): ...
+"""
+
+
+@pytest.mark.parametrize("allow", [False, True])
+async def test_run_migrate_drops_indexes_only_when_allowed(
+    allow: bool, tmp_path: Path, mongodb_uri: str, pymongo_client: pymongo.MongoClient
+) -> None:
+    name = f"paths_drop_{int(allow)}_{uuid.uuid4().hex[:6]}"
+    (tmp_path / "m_20240102_keep.py").write_text(DROP_INDEX)
+    collection = pymongo_client[name]["paths_indexed"]
+    collection.insert_one({"title": "x"})
+    collection.create_index("title")
+    try:
+        settings = MigrationSettings(
+            connection_uri=mongodb_uri,
+            database_name=name,
+            path=str(tmp_path),
+            allow_index_dropping=allow,
+        )
+        assert await run_migrate(settings) == ["m_20240102_keep"]
+        assert ("title_1" in collection.index_information()) is not allow
+    finally:
+        pymongo_client.drop_database(name)

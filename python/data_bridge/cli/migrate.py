@@ -31,6 +31,7 @@ def run_migrate(args: argparse.Namespace) -> int:
             forward=not args.backward,
             distance=args.distance,
             use_transaction=args.use_transaction,
+            allow_index_dropping=args.allow_index_dropping,
         )
     )
     direction = "backward" if args.backward else "forward"
@@ -65,6 +66,13 @@ def _configure_migrate(parser: argparse.ArgumentParser) -> None:
     direction.add_argument("--backward", action="store_true", help="undo")
     parser.add_argument(
         "-d", "--distance", type=int, default=0, help="how many migrations to run (0: all)"
+    )
+    parser.add_argument(
+        "--allow-index-dropping",
+        dest="allow_index_dropping",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="let migrated models drop indexes they no longer declare (default: no)",
     )
     parser.add_argument(
         "--use-transaction",

@@ -88,4 +88,5 @@ async def run_migrate(settings: MigrationSettings) -> list[str]:
         forward=direction is RunningDirections.FORWARD,
         distance=settings.distance,
         use_transaction=settings.use_transaction,
+        allow_index_dropping=settings.allow_index_dropping,
     )

@@ -26,10 +26,14 @@ class FreeFallMigration:
         self.function = function
         self.document_models = list(document_models)
 
-    async def prepare(self, database: Any) -> None:
+    async def prepare(self, database: Any, allow_index_dropping: bool = False) -> None:
         """Bind the models to ``database`` (before any transaction opens: init writes indexes)."""
         if self.document_models:
-            await init(database=database, document_models=self.document_models)
+            await init(
+                database=database,
+                document_models=self.document_models,
+                allow_index_dropping=allow_index_dropping,
+            )
 
     async def run(self, owner: Any, session: Any) -> None:
         """Call the function with ``session``."""
@@ -70,10 +74,18 @@ class IterativeMigration:
                 f"input_document and output_document with document classes (missing {missing})"
             ) from None
 
-    async def prepare(self, database: Any) -> None:
-        """Bind the models to ``database`` (before any transaction opens: init writes indexes)."""
+    async def prepare(self, database: Any, allow_index_dropping: bool = False) -> None:
+        """Bind the models to ``database`` (before any transaction opens: init writes indexes).
+
+        The output model is bound after the input model: with ``allow_index_dropping``, the
+        indexes only the input model declares are dropped.
+        """
         models = [self.input_model, self.output_model, *self.document_models]
-        await init(database=database, document_models=list(dict.fromkeys(models)))
+        await init(
+            database=database,
+            document_models=list(dict.fromkeys(models)),
+            allow_index_dropping=allow_index_dropping,
+        )
 
     async def run(self, owner: Any, session: Any) -> None:
         """Rewrite every document of the input model's collection through the function."""

@@ -24,12 +24,18 @@ class MigrationNode:
     forward: Any
     backward: Any
 
-    async def apply(self, forward: bool, database: Any, use_transaction: bool) -> None:
+    async def apply(
+        self,
+        forward: bool,
+        database: Any,
+        use_transaction: bool,
+        allow_index_dropping: bool = False,
+    ) -> None:
         """Run the Forward (or Backward) steps, in one transaction when asked."""
         holder = self.forward if forward else self.backward
         steps = _steps(holder)
         for step in steps:
-            await step.prepare(database)
+            await step.prepare(database, allow_index_dropping)
         if use_transaction:
             async with transaction(database) as session:
                 for step in steps:
@@ -83,10 +89,12 @@ async def run_migrations(
     forward: bool = True,
     distance: int = 0,
     use_transaction: bool = True,
+    allow_index_dropping: bool = False,
 ) -> list[str]:
     """Apply migrations after the current one (forward) or undo from it (backward).
 
-    ``distance`` limits how many are run (0: all). Returns the names applied, in order.
+    ``distance`` limits how many are run (0: all); ``allow_index_dropping`` lets the models a
+    migration binds drop indexes they no longer declare. Returns the names applied, in order.
 
     Example:
         >>> await run_migrations(URI, "app", "migrations", distance=1)  # doctest: +SKIP
@@ -106,7 +114,7 @@ async def run_migrations(
         todo = todo[:distance]
     applied = []
     for node in todo:
-        await node.apply(forward, db, use_transaction)
+        await node.apply(forward, db, use_transaction, allow_index_dropping)
         await init(database=db, document_models=[MigrationLog])
         await MigrationLog.find_all().update({"$set": {"is_current": False}})
         index = names.index(node.name)
