@@ -14,8 +14,6 @@ import pytest
 
 from .conftest import BATCH, N_DOCS, resolve
 
-OBJECTID = {b"ARROW:extension:name": b"data_bridge.objectid"}
-
 
 def _utc(values: list[datetime.datetime]) -> list[datetime.datetime]:
     return [v.replace(tzinfo=datetime.timezone.utc) for v in values]
@@ -26,14 +24,14 @@ async def test_to_arrow_matches_pymongo(api: Any, db_name: str, people: list[dic
     table = await resolve(q.to_arrow())
     assert isinstance(table, pa.Table)
     assert table.num_rows == N_DOCS
-    assert table.column("_id").to_pylist() == [d["_id"].binary for d in people]
+    assert table.column("_id").to_pylist() == [d["_id"] for d in people]
     assert table.column("age").to_pylist() == [d["age"] for d in people]
     assert table.column("score").to_pylist() == [d["score"] for d in people]
     assert table.column("active").to_pylist() == [d["active"] for d in people]
     assert table.column("created").to_pylist() == _utc([d["created"] for d in people])
     assert table.column("tags").to_pylist() == [d["tags"] for d in people]
     assert table.column("address").to_pylist() == [d["address"] for d in people]
-    assert table.schema.field("_id").metadata == OBJECTID
+    assert table.schema.field("_id").type.extension_name == "data_bridge.objectid"
 
 
 async def test_to_arrow_keeps_one_chunk_per_batch(api: Any, db_name: str, people: list) -> None:

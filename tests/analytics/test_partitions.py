@@ -22,7 +22,7 @@ async def test_partitioned_read_is_complete_and_in_id_order(
     q = api[db_name]["people"].find({})
     table = await resolve(q.to_arrow(partitions=n))
     ids = table.column("_id").to_pylist()
-    assert ids == [d["_id"].binary for d in people]  # people are in ascending _id order
+    assert ids == [d["_id"] for d in people]  # people are in ascending _id order
     assert table.column("age").to_pylist() == [d["age"] for d in people]
 
 
@@ -50,7 +50,7 @@ async def test_user_given_ranges(api: Any, db_name: str, people: list[dict]) -> 
     split = people[1000]["_id"]
     q = api[db_name]["people"].find({})
     table = await resolve(q.to_arrow(partitions=[(split, None), (None, split)]))
-    assert table.column("_id").to_pylist() == [d["_id"].binary for d in people]
+    assert table.column("_id").to_pylist() == [d["_id"] for d in people]
 
 
 async def test_partitions_reject_what_they_cannot_honour(
@@ -76,7 +76,7 @@ async def test_partition_descriptions_pickle_and_read_anywhere(
     tables = [p.to_arrow() for p in restored]
     # Without a schema an empty range has no columns at all: skip those.
     ids = [i for t in tables if t.num_rows for i in t.column("_id").to_pylist()]
-    assert ids == [d["_id"].binary for d in people if d["age"] >= 50]
+    assert ids == [d["_id"] for d in people if d["age"] >= 50]
 
 
 def test_partitions_with_schema_pickle(sync_client: Any, db_name: str, people: list) -> None:
@@ -189,5 +189,5 @@ def test_ray_recipe(sync_client: Any, db_name: str, people: list[dict]) -> None:
     finally:
         ray.shutdown()
     table = pa.concat_tables(tables)
-    assert table.column("_id").to_pylist() == [d["_id"].binary for d in people]
+    assert table.column("_id").to_pylist() == [d["_id"] for d in people]
     assert table.column("age").to_pylist() == [d["age"] for d in people]

@@ -15,6 +15,8 @@ Example:
 
 """
 
+import importlib
+
 from data_bridge.analytics.client import (
     AsyncQuery,
     Client,
@@ -25,10 +27,21 @@ from data_bridge.analytics.client import (
     connect_async,
 )
 from data_bridge.analytics.describe import SchemaReport, describe
+from data_bridge.analytics.optional import on_import
 from data_bridge.analytics.options import Options, options
 from data_bridge.analytics.partitions import Partition
 from data_bridge.analytics.stream import BatchStream
 from data_bridge.analytics.write import WriteResult, write, write_async
+
+
+def _register_arrow_types() -> None:
+    # Imported here, not above: the module imports pyarrow, which stays optional and unloaded
+    # until the user (or a conversion) imports it. Importing it registers the types (its last
+    # line), also when the import of pyarrow came from that module itself.
+    importlib.import_module("data_bridge.analytics.arrow_types")
+
+
+on_import("pyarrow", _register_arrow_types)
 
 __all__ = [
     "AsyncQuery",

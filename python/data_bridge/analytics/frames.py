@@ -4,6 +4,13 @@ Everything enters through the Arrow PyCapsule stream interface, so the engine's 
 shared, not copied: a pyarrow table keeps one chunk per record batch (no concatenation), pandas
 with ``dtype_backend="pyarrow"`` wraps those chunks, polars shares fixed-width buffers.
 
+BSON-only types are shown the way people read them: in pandas (and ``to_numpy``) an ObjectId
+column holds ``bson.ObjectId`` values, a decimal column ``Decimal128`` values, a mixed-type column
+the stored values themselves (object columns, built from the Arrow buffers; only those columns
+are converted). In polars, which has no Python-object columns worth computing on, an ObjectId is
+its 24-character hex string and a Decimal128 its exact decimal text; other extension columns
+show their storage (a regex as ``{pattern, options}``, a timestamp as ``{time, increment}``).
+
 Example:
     >>> import pyarrow as pa
     >>> t = arrow_table(pa.table({"x": [1, 2]}))
@@ -14,12 +21,43 @@ Example:
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Sequence
+from types import ModuleType
 from typing import Any, Literal
+
+from bson import Decimal128
 
 from data_bridge.analytics.optional import require
 
 DtypeBackend = Literal["pyarrow", "numpy"]
+
+
+def _arrow_types(purpose: str) -> ModuleType:
+    """Import the extension-type module (it imports pyarrow, so it is loaded only when needed)."""
+    require("pyarrow", purpose=purpose)
+    return importlib.import_module("data_bridge.analytics.arrow_types")
+
+
+def python_values(column: Any) -> list[Any]:
+    """Return a pyarrow column (or array) as pymongo values: ObjectId, Decimal128, dicts, lists, ...
+
+    Example:
+        >>> import bson, data_bridge, pyarrow as pa
+        >>> t = pa.table(data_bridge.bson_to_arrow(bson.encode({"_id": bson.ObjectId(b"a" * 12)})))
+        >>> python_values(t.column("_id"))
+        [ObjectId('616161616161616161616161')]
+
+    """
+    types = _arrow_types("python_values()")
+    if types.is_bson_type(column.type):
+        return list(column.type.to_pylist(column))
+    return list(column.to_pylist())
+
+
+def _object_columns(table: Any) -> list[int]:
+    types = _arrow_types("to_pandas()")
+    return [i for i, f in enumerate(table.schema) if types.contains_bson_type(f.type)]
 
 
 def arrow_table(data: Any) -> Any:
@@ -101,11 +139,16 @@ def to_pandas(table: Any, dtype_backend: DtypeBackend = "pyarrow") -> Any:
 
     """
     pd = require("pandas", purpose="to_pandas()")
-    if dtype_backend == "pyarrow":
-        return table.to_pandas(types_mapper=pd.ArrowDtype, split_blocks=True)
-    if dtype_backend == "numpy":
-        return table.to_pandas(split_blocks=True)
-    raise ValueError(f'dtype_backend must be "pyarrow" or "numpy", not {dtype_backend!r}')
+    if dtype_backend not in ("pyarrow", "numpy"):
+        raise ValueError(f'dtype_backend must be "pyarrow" or "numpy", not {dtype_backend!r}')
+    converted = _object_columns(table)
+    rest = table.drop_columns([table.column_names[i] for i in converted]) if converted else table
+    mapper = pd.ArrowDtype if dtype_backend == "pyarrow" else None
+    frame = rest.to_pandas(types_mapper=mapper, split_blocks=True)
+    for i in converted:
+        values = python_values(table.column(i))
+        frame.insert(i, table.column_names[i], pd.Series(values, index=frame.index, dtype=object))
+    return frame
 
 
 def to_polars(data: Any) -> Any:
@@ -120,7 +163,60 @@ def to_polars(data: Any) -> Any:
 
     """
     pl = require("polars", purpose="to_polars()")
-    return pl.DataFrame(data)
+    return readable_polars(pl.DataFrame(data))
+
+
+def readable_polars(frame: Any) -> Any:
+    """``frame`` with BSON extension columns made readable (ObjectId → hex, Decimal128 → text).
+
+    Other columns are left as they are (their buffers stay shared). Nested ObjectIds (in
+    structs and lists) are converted too.
+
+    Example:
+        >>> import bson, data_bridge, polars as pl
+        >>> data = bson.encode({"_id": bson.ObjectId(b"a" * 12), "n": 1})
+        >>> readable_polars(pl.DataFrame(data_bridge.bson_to_arrow(data)))["_id"].to_list()
+        ['616161616161616161616161']
+
+    """
+    pl = require("polars", purpose="to_polars()")
+    changes = []
+    for name, dtype in frame.schema.items():
+        expr = _readable_polars_expr(pl, pl.col(name), dtype)
+        if expr is not None:
+            changes.append(expr.alias(name))
+    return frame.with_columns(changes) if changes else frame
+
+
+def _decimal_text(series: Any) -> Any:
+    pl = require("polars", purpose="to_polars()")
+    values = [None if b is None else str(Decimal128.from_bid(b)) for b in series.to_list()]
+    return pl.Series(series.name, values, dtype=pl.String)
+
+
+def _readable_polars_expr(pl: Any, expr: Any, dtype: Any) -> Any:
+    """Return the expression turning a column of ``dtype`` readable, or None when it already is."""
+    extension = getattr(dtype, "ext_name", None)
+    if callable(extension):
+        extension = extension()
+    if isinstance(extension, str):
+        storage = expr.ext.storage()
+        if extension == "data_bridge.objectid":
+            return storage.bin.encode("hex")
+        if extension == "data_bridge.decimal128":
+            return storage.map_batches(_decimal_text, return_dtype=pl.String)
+        return storage
+    if isinstance(dtype, pl.Struct):
+        fields = []
+        for field in dtype.fields:
+            inner = _readable_polars_expr(pl, pl.field(field.name), field.dtype)
+            if inner is not None:
+                fields.append(inner.alias(field.name))
+        return expr.struct.with_fields(fields) if fields else None
+    if isinstance(dtype, pl.List | pl.Array):
+        inner = _readable_polars_expr(pl, pl.element(), dtype.inner)
+        return expr.list.eval(inner) if inner is not None and isinstance(dtype, pl.List) else None
+    return None
 
 
 def to_numpy(table: Any, column: str) -> Any:
@@ -132,14 +228,29 @@ def to_numpy(table: Any, column: str) -> Any:
         [1, 2]
 
     """
-    require("numpy", purpose="to_numpy()")
-    if hasattr(table, "to_numpy") and not hasattr(table, "to_batches"):
+    np = require("numpy", purpose="to_numpy()")
+    engine = hasattr(table, "to_numpy") and not hasattr(table, "to_batches")
+    if engine and not _bson_column(table.schema, column):
         # The engine Table: zero-copy for a one-chunk column without nulls.
         return table.to_numpy(column)
-    chunked = table.column(column)
+    chunked = arrow_table(table).column(column) if engine else table.column(column)
+    if _arrow_types("to_numpy()").contains_bson_type(chunked.type):
+        values = np.empty(len(chunked), dtype=object)
+        values[:] = python_values(chunked)
+        return values
     if chunked.num_chunks == 1:
         return chunked.chunk(0).to_numpy(zero_copy_only=False)
     return chunked.to_numpy()
+
+
+def _bson_column(schema: Any, column: str) -> bool:
+    """Whether the engine schema's ``column`` is a BSON extension type (ObjectId, ...)."""
+    pa = require("pyarrow", purpose="to_numpy()")
+    arrow = pa.schema(schema)
+    index = arrow.get_field_index(column)
+    return index >= 0 and bool(
+        _arrow_types("to_numpy()").contains_bson_type(arrow.field(index).type)
+    )
 
 
 def empty_like(schema: Any) -> Any:

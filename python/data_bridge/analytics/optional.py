@@ -13,7 +13,12 @@ Example:
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.util
+import sys
+from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 # module name -> the extra of data-bridge that installs it
 _EXTRAS: dict[str, str] = {
@@ -61,3 +66,46 @@ def available(module: str) -> bool:
     except ImportError:
         return False
     return True
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Runs a callback right after a module's first import (then leaves ``sys.meta_path``)."""
+
+    def __init__(self, module: str, callback: Callable[[], None]) -> None:
+        self.module = module
+        self.callback = callback
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name != self.module:
+            return None
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        loader = spec.loader if spec is not None else None
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        run_module = loader.exec_module
+        callback = self.callback
+
+        def exec_module(module: ModuleType) -> None:
+            run_module(module)
+            callback()
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def on_import(module: str, callback: Callable[[], None]) -> None:
+    """Call ``callback`` once ``module`` is imported: now if it already is, else right after.
+
+    Nothing is imported here: an optional dependency costs nothing until the user imports it.
+
+    Example:
+        >>> on_import("json", lambda: print("json is here"))
+        json is here
+
+    """
+    if module in sys.modules:
+        callback()
+    else:
+        sys.meta_path.insert(0, _AfterImport(module, callback))

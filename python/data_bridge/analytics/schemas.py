@@ -58,6 +58,8 @@ def subset_schema(schema: Any, columns: Sequence[str]) -> Any:
 
 def is_raw_bson(field: Any) -> bool:
     """Whether an Arrow field is the codec's lossless fallback column (raw BSON values)."""
+    if getattr(field.type, "extension_name", None) == RAW_BSON_EXTENSION.decode():
+        return True  # pyarrow wrapped it in the registered extension type
     metadata = field.metadata or {}
     return bool(metadata.get(EXTENSION_KEY) == RAW_BSON_EXTENSION)
 
