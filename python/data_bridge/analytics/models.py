@@ -124,6 +124,8 @@ _ALIAS_CHECKS: dict[str, str] = {
 def _type_fits(pa: Any, spec: Any, arrow_type: Any) -> bool:
     """Whether a column of ``arrow_type`` encodes to the BSON the model field ``spec`` reads."""
     t = pa.types
+    if isinstance(arrow_type, pa.ExtensionType):
+        arrow_type = arrow_type.storage_type  # a registered BSON type (ObjectId, ...): its storage
     if t.is_null(arrow_type):
         return True
     if isinstance(spec, Mapping):
