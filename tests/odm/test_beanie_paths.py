@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar, Optional, Union
 
 import data_bridge
+import data_bridge.exceptions
 import data_bridge.sync
 import pymongo
 import pytest
@@ -801,9 +802,19 @@ class Journal(Document):
         validate_on_save = True
 
 
+class Remembering(Document):
+    num: int
+    inner: Inner
+
+    class Settings:
+        state_management_save_previous = True
+
+
 @pytest.fixture(scope="module")
 async def journal(mongodb_uri: str, db_name: str) -> None:
-    await init(database=db_name, connection_string=mongodb_uri, document_models=[Journal])
+    await init(
+        database=db_name, connection_string=mongodb_uri, document_models=[Journal, Remembering]
+    )
 
 
 class TestDecorators:
@@ -825,6 +836,34 @@ class TestDecorators:
         assert doc.changed() == {"title": "u"}
         await doc.mark_saved()
         assert doc.changed() == {}
+
+    async def test_previous_saved_state_as_beanie_keeps_it(self, journal: None) -> None:
+        assert Remembering.use_state_management() is False
+        assert Remembering.state_management_save_previous() is True
+        state = {"_id": ObjectId(), "num": 1, "inner": {"i": 1, "note": None}}
+        doc = parse_obj(Remembering, state)
+        assert doc.get_saved_state() == state
+        assert doc.get_previous_saved_state() is None
+        await doc.insert()
+        assert doc.get_previous_saved_state() == state  # the parsed state, before the insert
+        assert doc.has_changed is False
+        doc.num = 2
+        doc.inner.i = 5
+        await doc.save_changes()
+        assert doc.get_previous_saved_state() == state
+        assert doc.get_previous_changes() == {"num": 2, "inner.i": 5}
+        assert doc.has_changed is True
+        doc.num = 3
+        doc._save_state()
+        assert doc.get_saved_state()["num"] == 3
+        assert doc.get_previous_saved_state()["num"] == 2
+        fresh = Remembering(num=1, inner=Inner(i=1))
+        with pytest.raises(data_bridge.exceptions.StateNotSaved):
+            _ = fresh.has_changed
+        await fresh.insert()
+        assert fresh.get_previous_saved_state() is None
+        with pytest.raises(data_bridge.exceptions.StateManagementIsTurnedOff):
+            _ = (await Journal().insert()).has_changed
 
     async def test_validate_self_before_validates(self, journal: None) -> None:
         doc = Journal()

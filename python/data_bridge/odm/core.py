@@ -15,7 +15,11 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from data_bridge._engine import lazy_instances
-from data_bridge.errors import CollectionWasNotInitialized
+from data_bridge.errors import (
+    CollectionWasNotInitialized,
+    StateManagementIsTurnedOff,
+    StateNotSaved,
+)
 from data_bridge.odm import inheritance, lazy, links
 from data_bridge.odm.actions import Registry, collect_actions
 from data_bridge.odm.codecs import FieldPlan, ModelPlan, forget_plan, model_plan
@@ -386,10 +390,14 @@ class DocumentCore(BaseModel):
         return changes
 
     def _db_record_saved(self, changes: Mapping[str, Any], full: bool = False) -> None:
-        """After a successful write, ``changes`` is what MongoDB now holds."""
+        """After a successful write, ``changes`` is what MongoDB now holds.
+
+        With ``state_management_save_previous`` the state saved before is kept whole (Beanie's
+        previous saved state): ``get_previous_changes`` is the difference between the two.
+        """
         settings = type(self).get_settings()
         if settings.state_management_save_previous:
-            _object_setattr(self, "_db_prev", dict(changes))
+            _object_setattr(self, "_db_prev", self.get_saved_state())
         if full:
             _object_setattr(self, "_db_src", None)
             _object_setattr(self, "_db_saved", dict(changes))
@@ -437,7 +445,9 @@ class DocumentCore(BaseModel):
         return changes
 
     def get_previous_changes(self) -> dict[str, Any]:
-        """Return what the last save wrote (with ``state_management_save_previous``).
+        """Return what the last write changed, by dotted path (``state_management_save_previous``).
+
+        That is the difference between the previous saved state and the current one.
 
         Example:
             >>> user.get_previous_changes()  # doctest: +SKIP
@@ -445,7 +455,81 @@ class DocumentCore(BaseModel):
 
         """
         previous = slot(lazy.PREVIOUS_SLOT, self)
-        return dict(previous) if previous else {}
+        saved = self.get_saved_state()
+        if not previous or saved is None:
+            return {}
+        replace = type(self).get_settings().state_management_replace_objects
+        return collect_updates(previous, saved, replace)
+
+    def get_previous_saved_state(self) -> dict[str, Any] | None:
+        """Return the state saved before the last write (``state_management_save_previous``).
+
+        Example:
+            >>> user.get_previous_saved_state()["age"]  # doctest: +SKIP
+            30
+
+        """
+        previous = slot(lazy.PREVIOUS_SLOT, self)
+        return None if previous is None else dict(previous)
+
+    @property
+    def has_changed(self) -> bool:
+        """Whether the last write changed the stored document (``state_management_save_previous``).
+
+        Example:
+            >>> user.has_changed  # doctest: +SKIP
+            True
+
+        """
+        name = type(self).__name__
+        if not self._db_has_state():
+            raise StateNotSaved(f"{name}: no saved state (insert or load it first)")
+        if not type(self).get_settings().state_management_save_previous:
+            raise StateManagementIsTurnedOff(
+                f"{name}: Settings.state_management_save_previous is off"
+            )
+        previous = slot(lazy.PREVIOUS_SLOT, self)
+        return previous is not None and not same(previous, self.get_saved_state())
+
+    def _save_state(self) -> None:
+        """Record the current values as the saved state (Beanie's internal ``_save_state``)."""
+        if self.id is not None:
+            encoded = self._db_encode()
+            encoded.pop("revision_id", None)
+            self._db_record_saved(encoded, full=True)
+
+    @classmethod
+    def use_state_management(cls) -> bool:
+        """Return ``Settings.use_state_management`` (tracking itself is always on here).
+
+        Example:
+            >>> User.use_state_management()  # doctest: +SKIP
+            False
+
+        """
+        return cls.get_settings().use_state_management
+
+    @classmethod
+    def state_management_save_previous(cls) -> bool:
+        """Return ``Settings.state_management_save_previous``.
+
+        Example:
+            >>> User.state_management_save_previous()  # doctest: +SKIP
+            False
+
+        """
+        return cls.get_settings().state_management_save_previous
+
+    @classmethod
+    def state_management_replace_objects(cls) -> bool:
+        """Return ``Settings.state_management_replace_objects``.
+
+        Example:
+            >>> User.state_management_replace_objects()  # doctest: +SKIP
+            False
+
+        """
+        return cls.get_settings().state_management_replace_objects
 
     def get_saved_state(self) -> dict[str, Any] | None:
         """Return the stored values this document was last loaded with or saved as, by storage key.

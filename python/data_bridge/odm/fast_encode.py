@@ -241,7 +241,13 @@ class EncodedSource:
 def commit(cls: type[DocumentCore], documents: Sequence[DocumentCore], batch: Any) -> None:
     """After the insert succeeded: give generated ids to the documents, record saved states."""
     source = EncodedSource(batch)
+    # With save_previous, the state each document had before (None when it is new) stays.
+    previous = (
+        [doc.get_saved_state() for doc in documents]
+        if cls.get_settings().state_management_save_previous
+        else None
+    )
     bind_inserted(list(documents), source, batch.ids, batch.generated)
-    if cls.get_settings().state_management_save_previous:
-        for row, doc in enumerate(documents):
-            object.__setattr__(doc, "_db_prev", source.row(row))
+    if previous is not None:
+        for doc, state in zip(documents, previous, strict=True):
+            object.__setattr__(doc, "_db_prev", state)

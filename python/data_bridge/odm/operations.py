@@ -139,8 +139,8 @@ def insert_many(
             values["_id"] = new_id
             real_dict(doc)["id"] = doc_id
             doc.__pydantic_fields_set__.add("id")
-        if save_previous:
-            setattr_(doc, "_db_prev", values)
+        if save_previous:  # the state before the insert (None when the document is new)
+            setattr_(doc, "_db_prev", doc.get_saved_state())
         setattr_(doc, "_db_src", None)
         setattr_(doc, "_db_saved", values)
     return result
