@@ -38,6 +38,10 @@ class User(Document):
         name = "users"
 
 
+class UserName(BaseModel):
+    name: str
+
+
 class AgeCount(BaseModel):
     age: int
     n: int
@@ -73,6 +77,8 @@ async def app(uri: str) -> None:
     async for each in User.find(In(User.name, ["Ada", "Bob"])):
         assert_type(each, User)
     assert_type(await User.count(), int)
+    assert_type(await User.find(User.age > 1).project(UserName).to_list(), list[UserName])
+    assert_type(await User.find_one(User.name == "Ada").project(UserName), UserName | None)
 
     # Links.
     linked = await User.find(User.name == "Ada", fetch_links=True).to_list()

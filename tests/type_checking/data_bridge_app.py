@@ -39,6 +39,10 @@ class Order(Document):
     total: float = 0.0
 
 
+class ItemName(BaseModel):
+    name: str
+
+
 class QtyCount(BaseModel):
     qty: int
     n: int
@@ -60,6 +64,8 @@ def blocking(uri: str) -> None:
     assert_type(Item.find_all().to_list(), list[Item])
     assert_type(Item.all().to_list(), list[Item])
     assert_type(Item.count(), int)
+    assert_type(Item.find().project(ItemName).to_list(), list[ItemName])
+    assert_type(Item.find_one(Item.qty > 1).project(ItemName).run(), ItemName | None)
     for each in Item.find(Item.address.city == "Berlin"):
         assert_type(each, Item)
     Item.find(Item.qty < 1).update(Inc({Item.qty: 1})).run()

@@ -99,6 +99,20 @@ class FindMany(FindManyCore[M], FindManyArrow):
     def __await__(self) -> Generator[Any, None, list[M]]:
         return self.to_list().__await__()
 
+    @overload
+    def project(self, projection_model: None) -> FindMany[M]: ...
+    @overload
+    def project(self, projection_model: type[P]) -> FindMany[P]: ...
+    def project(self, projection_model: type[Any] | None) -> FindMany[Any]:
+        """Decode results into ``projection_model`` (a pydantic model) instead of documents.
+
+        Example:
+            >>> names = await User.find().project(NameOnly).to_list()  # doctest: +SKIP
+
+        """
+        self.projection_model = projection_model
+        return self
+
     async def __aiter__(self) -> AsyncIterator[M]:
         if self.on_mismatch == "raw":
             # The lossless fallback may re-read: it cannot start from a half-consumed stream.
@@ -238,6 +252,20 @@ class FindOne(FindOneCore[M], FindOneExplain):
 
     def __await__(self) -> Generator[Any, None, M | None]:
         return run_async(self._plan_one()).__await__()
+
+    @overload
+    def project(self, projection_model: None) -> FindOne[M]: ...
+    @overload
+    def project(self, projection_model: type[P]) -> FindOne[P]: ...
+    def project(self, projection_model: type[Any] | None) -> FindOne[Any]:
+        """Decode results into ``projection_model`` (a pydantic model) instead of documents.
+
+        Example:
+            >>> names = await User.find().project(NameOnly).to_list()  # doctest: +SKIP
+
+        """
+        self.projection_model = projection_model
+        return self
 
     def _one_query(self) -> tuple[type[Any], dict[str, Any]]:
         return self.document_model, self.get_filter_query()

@@ -169,6 +169,15 @@ class SyncFindMany(SyncFindManyArrow, queries.FindMany[M]):  # type: ignore[misc
         """Return same as ``to_list()``."""
         return self.to_list()
 
+    @overload
+    def project(self, projection_model: None) -> SyncFindMany[M]: ...
+    @overload
+    def project(self, projection_model: type[P]) -> SyncFindMany[P]: ...
+    def project(self, projection_model: type[Any] | None) -> SyncFindMany[Any]:
+        """Decode results into ``projection_model`` (a pydantic model) instead of documents."""
+        self.projection_model = projection_model
+        return self
+
     def __iter__(self) -> Iterator[M]:
         if self.on_mismatch == "raw":
             # The lossless fallback may re-read: it cannot start from a half-consumed stream.
@@ -299,6 +308,15 @@ class SyncFindOne(SyncFindOneExplain, queries.FindOne[M]):  # type: ignore[misc]
     def run(self) -> M | None:
         """Return the first match, or None."""
         return run_sync(self._plan_one())
+
+    @overload
+    def project(self, projection_model: None) -> SyncFindOne[M]: ...
+    @overload
+    def project(self, projection_model: type[P]) -> SyncFindOne[P]: ...
+    def project(self, projection_model: type[Any] | None) -> SyncFindOne[Any]:
+        """Decode results into ``projection_model`` (a pydantic model) instead of documents."""
+        self.projection_model = projection_model
+        return self
 
     def replace_one(self, document: Any, session: Any = None, bulk_writer: Any = None) -> Any:
         """Replace the first match with ``document``; the UpdateResult."""

@@ -134,7 +134,7 @@ class UnionDoc:
         projection_model: type[Any] | None = None,
         session: Any = None,
         **pymongo_kwargs: Any,
-    ) -> AggregationQuery:
+    ) -> AggregationQuery[Any]:
         """Return an aggregation over the union's collection.
 
         Example:
