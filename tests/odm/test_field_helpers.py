@@ -33,6 +33,8 @@ ROWS: list[dict[str, Any]] = [
      "address": {"city": "ber lin", "zip": "00000"}, "nick": "cj"},
     {"name": "eve", "email": "eve@lab.org\nX", "age": 65, "tags": ["rust"],
      "address": {"city": "Oslo", "zip": "0150"}},
+    {"name": "R&D #1 ~x-y*", "email": "rd@x.io", "age": 30, "tags": ["c"],
+     "address": {"city": "Rome", "zip": "00100"}},
 ]  # fmt: skip
 
 
@@ -137,6 +139,9 @@ async def test_text_is_literal_not_a_pattern(family: SimpleNamespace) -> None:
     assert await names(family, member.name.contains("C.J")) == ["C.J. (x)"]
     assert await names(family, member.name.contains("C-J")) == []
     assert await names(family, member.name.startswith("C.J. (")) == ["C.J. (x)"]
+    # Every character Python's re.escape escapes reaches the server as a literal.
+    assert await names(family, member.name.contains("&D #1 ~x-y*")) == ["R&D #1 ~x-y*"]
+    assert await names(family, member.name.endswith("-y*")) == ["R&D #1 ~x-y*"]
 
 
 async def test_endswith_is_the_very_end(family: SimpleNamespace) -> None:
