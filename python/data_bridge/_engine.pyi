@@ -18,6 +18,7 @@ from types import TracebackType
 from typing import Any, Literal, final
 
 import numpy.typing as npt
+import pymongo.errors
 
 __version__: str
 DEBUG_BUILD: bool
@@ -56,14 +57,16 @@ _ReturnDocument = Literal["before", "after"]
 class DataBridgeError(Exception):
     """Base of every error raised by data-bridge."""
 
-class ConnectionFailure(DataBridgeError):
+class ConnectionFailure(DataBridgeError, pymongo.errors.ConnectionFailure):
     """The server could not be reached, or the client is closed / was created before fork."""
 
-class ServerSelectionTimeout(ConnectionFailure):
+    labels: list[str]
+
+class ServerSelectionTimeout(ConnectionFailure, pymongo.errors.ServerSelectionTimeoutError):
     """No suitable server was found within serverSelectionTimeoutMS."""
 
-class WriteInterrupted(ConnectionFailure):
-    """The connection was lost partway through insert_many / bulk_write.
+class WriteInterrupted(ConnectionFailure, pymongo.errors.AutoReconnect):
+    """The connection was lost partway through insert_many / bulk_write (an AutoReconnect).
 
     Keys of the id dicts are request indexes. `inserted_ids` were acknowledged; `in_doubt_ids`
     were sent without a reply (the server may have applied any of them); `unsent_ids` were
@@ -71,7 +74,6 @@ class WriteInterrupted(ConnectionFailure):
     duplicate key errors on `_id`, completes the write exactly once.
     """
 
-    labels: list[str]
     details: dict[str, Any]
     write_errors: list[dict[str, Any]]
     write_concern_errors: list[dict[str, Any]]
@@ -87,30 +89,31 @@ class WriteInterrupted(ConnectionFailure):
     unsent_indexes: list[int]
     unsent_ids: dict[int, Any]
 
-class OperationFailure(DataBridgeError):
-    """The server answered with an error."""
+class OperationFailure(DataBridgeError, pymongo.errors.OperationFailure):
+    """The server answered with an error (pymongo's `.code`, `.details`, `.has_error_label`)."""
 
-    code: int | None
     code_name: str | None
     labels: list[str]
-    details: dict[str, Any] | None
 
-class WriteError(OperationFailure):
+class WriteError(OperationFailure, pymongo.errors.WriteError):
     """A single write failed (`.index` is the position of the failing document/op)."""
 
     index: int
 
-class DuplicateKeyError(WriteError):
+class DuplicateKeyError(WriteError, pymongo.errors.DuplicateKeyError):
     """A write violated a unique index (code 11000)."""
 
     key_pattern: dict[str, Any] | None
     key_value: dict[str, Any] | None
 
-class WriteConcernError(OperationFailure):
+class WriteConcernError(OperationFailure, pymongo.errors.WriteConcernError):
     """The write was applied but its write concern was not satisfied."""
 
-class BulkWriteError(OperationFailure):
-    """Some writes of insert_many / bulk_write failed; the others' outcome is in the counts."""
+class BulkWriteError(OperationFailure, pymongo.errors.BulkWriteError):
+    """Some writes of insert_many / bulk_write failed; the others' outcome is in the counts.
+
+    As pymongo's: `.code` is 65 and `.details` is `{"writeErrors": [...], "nInserted": ...}`.
+    """
 
     write_errors: list[dict[str, Any]]
     write_concern_errors: list[dict[str, Any]]

@@ -13,9 +13,19 @@ The engine errors are defined in Rust (``data_bridge._engine``) and re-exported 
     ├── InvalidInput (also a ValueError)
     └── ODM-level errors (below): DocumentNotFound, RevisionIdWasChanged, ...
 
+The connection and server errors are also their ``pymongo.errors`` twins, so code written for
+Beanie/pymongo keeps catching them: ``ConnectionFailure``, ``ServerSelectionTimeout``
+(``ServerSelectionTimeoutError``), ``WriteInterrupted`` (``AutoReconnect``),
+``OperationFailure``, ``WriteError``, ``DuplicateKeyError``, ``WriteConcernError`` and
+``BulkWriteError``, with pymongo's ``.code``, ``.details`` (a ``BulkWriteError``'s holds
+``"writeErrors"``, ``"nInserted"``, ...) and ``.has_error_label()``.
+
 Example:
+    >>> import pymongo.errors
     >>> from data_bridge.errors import DataBridgeError, DuplicateKeyError
     >>> issubclass(DuplicateKeyError, DataBridgeError)
+    True
+    >>> issubclass(DuplicateKeyError, pymongo.errors.DuplicateKeyError)
     True
 
 """

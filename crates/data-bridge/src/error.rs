@@ -11,6 +11,12 @@
 //! ├── CodecError ── DecodeError (.row, .path, .expected, .found); EncodeError; SchemaError
 //! └── InvalidInput (also a ValueError)
 //! ```
+//!
+//! The connection and server errors are also instances of their `pymongo.errors` twins
+//! (`ConnectionFailure`, `ServerSelectionTimeoutError`, `AutoReconnect` for `WriteInterrupted`,
+//! `OperationFailure`, `WriteError`, `DuplicateKeyError`, `WriteConcernError`,
+//! `BulkWriteError`), built through pymongo's own `__init__` so `.code`, `.details` and
+//! `.has_error_label()` answer as pymongo's do.
 
 use bson::{Bson, Document, RawDocumentBuf};
 use data_bridge_mongodb::data_bridge_arrow::CodecError as Codec;
@@ -29,23 +35,115 @@ pyo3::create_exception!(
     PyException,
     "Base of every error raised by data-bridge."
 );
-pyo3::create_exception!(
-    data_bridge._engine,
+/// The engine errors that are also pymongo's: each is built at first use by
+/// `type(name, (parent, pymongo.errors.<twin>), ...)`, so `except pymongo.errors.DuplicateKeyError`
+/// catches ours while `except DataBridgeError` still does too (`create_exception!` takes one base).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mirrored {
     ConnectionFailure,
-    DataBridgeError,
-    "The server could not be reached, or the client is closed / was created before fork."
-);
-pyo3::create_exception!(
-    data_bridge._engine,
     ServerSelectionTimeout,
-    ConnectionFailure,
-    "No suitable server was found within serverSelectionTimeoutMS."
-);
-pyo3::create_exception!(
-    data_bridge._engine,
     WriteInterrupted,
-    ConnectionFailure,
-    "The connection was lost partway through insert_many / bulk_write.\n\n\
+    OperationFailure,
+    WriteError,
+    DuplicateKeyError,
+    WriteConcernError,
+    BulkWriteError,
+}
+
+impl Mirrored {
+    const ALL: [Self; 8] = [
+        Self::ConnectionFailure,
+        Self::ServerSelectionTimeout,
+        Self::WriteInterrupted,
+        Self::OperationFailure,
+        Self::WriteError,
+        Self::DuplicateKeyError,
+        Self::WriteConcernError,
+        Self::BulkWriteError,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::ConnectionFailure => "ConnectionFailure",
+            Self::ServerSelectionTimeout => "ServerSelectionTimeout",
+            Self::WriteInterrupted => "WriteInterrupted",
+            Self::OperationFailure => "OperationFailure",
+            Self::WriteError => "WriteError",
+            Self::DuplicateKeyError => "DuplicateKeyError",
+            Self::WriteConcernError => "WriteConcernError",
+            Self::BulkWriteError => "BulkWriteError",
+        }
+    }
+
+    /// The `pymongo.errors` class this one is also an instance of.
+    fn twin(self) -> &'static str {
+        match self {
+            Self::ServerSelectionTimeout => "ServerSelectionTimeoutError",
+            // pymongo raises AutoReconnect when the connection drops mid-write.
+            Self::WriteInterrupted => "AutoReconnect",
+            other => other.name(),
+        }
+    }
+
+    /// The data-bridge parent (`None`: `DataBridgeError`).
+    fn parent(self) -> Option<Self> {
+        match self {
+            Self::ConnectionFailure | Self::OperationFailure => None,
+            Self::ServerSelectionTimeout | Self::WriteInterrupted => Some(Self::ConnectionFailure),
+            Self::WriteError | Self::WriteConcernError | Self::BulkWriteError => {
+                Some(Self::OperationFailure)
+            }
+            Self::DuplicateKeyError => Some(Self::WriteError),
+        }
+    }
+
+    /// The pymongo class whose `__init__` sets the state pymongo's properties read.
+    fn initializer(self) -> &'static str {
+        match self {
+            Self::ConnectionFailure => "PyMongoError",
+            Self::ServerSelectionTimeout | Self::WriteInterrupted => "AutoReconnect",
+            _ => "OperationFailure",
+        }
+    }
+
+    fn doc(self) -> &'static str {
+        match self {
+            Self::ConnectionFailure => {
+                "The server could not be reached, or the client is closed / was created before \
+                 fork. Also a pymongo.errors.ConnectionFailure."
+            }
+            Self::ServerSelectionTimeout => {
+                "No suitable server was found within serverSelectionTimeoutMS. Also a \
+                 pymongo.errors.ServerSelectionTimeoutError."
+            }
+            Self::WriteInterrupted => WRITE_INTERRUPTED_DOC,
+            Self::OperationFailure => {
+                "The server answered with an error. Also a pymongo.errors.OperationFailure \
+                 (`.code`, `.details`, `.has_error_label()`)."
+            }
+            Self::WriteError => {
+                "A single write failed (`.index` is the position of the failing document/op). \
+                 Also a pymongo.errors.WriteError; `.details` is the server's write error entry."
+            }
+            Self::DuplicateKeyError => {
+                "A write violated a unique index (code 11000). Also a \
+                 pymongo.errors.DuplicateKeyError."
+            }
+            Self::WriteConcernError => {
+                "The write was applied but its write concern was not satisfied. Also a \
+                 pymongo.errors.WriteConcernError."
+            }
+            Self::BulkWriteError => {
+                "Some writes of insert_many / bulk_write failed; the others' outcome is in the \
+                 counts. Also a pymongo.errors.BulkWriteError: `.code` is 65 and `.details` is \
+                 pymongo's {\"writeErrors\": [...], \"nInserted\": ..., ...}."
+            }
+        }
+    }
+}
+
+const WRITE_INTERRUPTED_DOC: &str = "The connection was lost partway through insert_many / \
+     bulk_write. Also a pymongo.errors.AutoReconnect.\n\n\
      Keys of the id dicts are request indexes. `inserted_ids` were acknowledged; `in_doubt_ids` \
      were sent without a reply (the server may have applied any of them); `unsent_ids` were \
      never sent. `_id`s are assigned before sending, so inserting the in-doubt and unsent \
@@ -58,38 +156,82 @@ pyo3::create_exception!(
      ...     try:\n\
      ...         coll.insert_many_sync([docs[i] for i in rest], ordered=False)\n\
      ...     except BulkWriteError as e:\n\
-     ...         assert all(w[\"code\"] == 11000 for w in e.write_errors)\n"
-);
-pyo3::create_exception!(
-    data_bridge._engine,
-    OperationFailure,
-    DataBridgeError,
-    "The server answered with an error."
-);
-pyo3::create_exception!(
-    data_bridge._engine,
-    WriteError,
-    OperationFailure,
-    "A single write failed (`.index` is the position of the failing document/op)."
-);
-pyo3::create_exception!(
-    data_bridge._engine,
-    DuplicateKeyError,
-    WriteError,
-    "A write violated a unique index (code 11000)."
-);
-pyo3::create_exception!(
-    data_bridge._engine,
-    WriteConcernError,
-    OperationFailure,
-    "The write was applied but its write concern was not satisfied."
-);
-pyo3::create_exception!(
-    data_bridge._engine,
-    BulkWriteError,
-    OperationFailure,
-    "Some writes of insert_many / bulk_write failed; the others' outcome is in the counts."
-);
+     ...         assert all(w[\"code\"] == 11000 for w in e.write_errors)\n";
+
+static MIRRORED: [PyOnceLock<Py<PyType>>; Mirrored::ALL.len()] =
+    [const { PyOnceLock::new() }; Mirrored::ALL.len()];
+
+fn mirrored_type(py: Python<'_>, kind: Mirrored) -> PyResult<&Bound<'_, PyType>> {
+    // `ALL` lists the variants in declaration order, so the discriminant is the slot.
+    MIRRORED[kind as usize]
+        .get_or_try_init(py, || {
+            let parent = match kind.parent() {
+                Some(parent) => mirrored_type(py, parent)?.clone(),
+                None => py.get_type::<DataBridgeError>(),
+            };
+            let twin = py.import("pymongo.errors")?.getattr(kind.twin())?;
+            let bases = PyTuple::new(py, [parent.into_any(), twin])?;
+            let namespace = PyDict::new(py);
+            namespace.set_item("__module__", "data_bridge._engine")?;
+            namespace.set_item("__doc__", kind.doc())?;
+            let ty = py
+                .get_type::<PyType>()
+                .call1((kind.name(), bases, namespace))?;
+            Ok::<_, PyErr>(ty.cast_into::<PyType>()?.unbind())
+        })
+        .map(|t| t.bind(py))
+}
+
+/// What pymongo's constructors take: its properties (`code`, `details`, error labels) read
+/// private attributes that only its `__init__` sets.
+struct PymongoState<'py> {
+    code: Option<i32>,
+    details: Bound<'py, PyAny>,
+    labels: Vec<String>,
+}
+
+impl<'py> PymongoState<'py> {
+    fn new(py: Python<'py>) -> Self {
+        Self {
+            code: None,
+            details: py.None().into_bound(py),
+            labels: Vec::new(),
+        }
+    }
+}
+
+/// Builds a `kind` error: pymongo's state from `state`, our message as `str(e)`, and `attrs`.
+fn raise_mirrored<'py>(
+    py: Python<'py>,
+    kind: Mirrored,
+    message: String,
+    state: PymongoState<'py>,
+    attrs: &[(&str, Bound<'py, PyAny>)],
+) -> PyResult<PyErr> {
+    let ty = mirrored_type(py, kind)?;
+    // `ty.__new__(ty)`: pymongo's BulkWriteError.__init__ takes the details, not a message.
+    let value = ty.call_method1("__new__", (ty,))?;
+    let init = py
+        .import("pymongo.errors")?
+        .getattr(kind.initializer())?
+        .getattr("__init__")?;
+    match kind.initializer() {
+        "PyMongoError" => init.call1((&value, &message, PyList::new(py, &state.labels)?))?,
+        "AutoReconnect" => init.call1((&value, &message, &state.details))?,
+        _ => init.call1((&value, &message, state.code, &state.details))?,
+    };
+    for label in &state.labels {
+        value.call_method1("_add_error_label", (label,))?;
+    }
+    // pymongo appends the details to the message; ours already says what went wrong.
+    value.setattr("args", (message,))?;
+    value.setattr("labels", PyList::new(py, &state.labels)?)?;
+    for (name, attr) in attrs {
+        value.setattr(*name, attr)?;
+    }
+    Ok(PyErr::from_value(value))
+}
+
 pyo3::create_exception!(
     data_bridge._engine,
     CodecError,
@@ -147,17 +289,9 @@ fn invalid_input_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("DataBridgeError", py.get_type::<DataBridgeError>())?;
-    m.add("ConnectionFailure", py.get_type::<ConnectionFailure>())?;
-    m.add(
-        "ServerSelectionTimeout",
-        py.get_type::<ServerSelectionTimeout>(),
-    )?;
-    m.add("WriteInterrupted", py.get_type::<WriteInterrupted>())?;
-    m.add("OperationFailure", py.get_type::<OperationFailure>())?;
-    m.add("WriteError", py.get_type::<WriteError>())?;
-    m.add("DuplicateKeyError", py.get_type::<DuplicateKeyError>())?;
-    m.add("WriteConcernError", py.get_type::<WriteConcernError>())?;
-    m.add("BulkWriteError", py.get_type::<BulkWriteError>())?;
+    for kind in Mirrored::ALL {
+        m.add(kind.name(), mirrored_type(py, kind)?)?;
+    }
     m.add("CodecError", py.get_type::<CodecError>())?;
     m.add("DecodeError", py.get_type::<DecodeError>())?;
     m.add("EncodeError", py.get_type::<EncodeError>())?;
@@ -241,9 +375,13 @@ fn engine_error(py: Python<'_>, error: EngineError) -> PyResult<PyErr> {
             )
         }
         EngineError::InvalidInput(_) => Ok(invalid_input(message)),
-        EngineError::ClientClosed | EngineError::UsedAfterFork { .. } => {
-            Ok(ConnectionFailure::new_err(message))
-        }
+        EngineError::ClientClosed | EngineError::UsedAfterFork { .. } => raise_mirrored(
+            py,
+            Mirrored::ConnectionFailure,
+            message,
+            PymongoState::new(py),
+            &[],
+        ),
         EngineError::BulkWrite(failure) => bulk_error(py, message, &failure),
         EngineError::Interrupted { write, source } => {
             let labels: Vec<String> = source.labels().iter().cloned().collect();
@@ -253,21 +391,15 @@ fn engine_error(py: Python<'_>, error: EngineError) -> PyResult<PyErr> {
         EngineError::Protocol(_) => undecodable(py, message),
         EngineError::Write(e) => {
             let code_name = e.details.get_str("codeName").ok();
-            let attrs = operation_attrs(py, Some(e.code), code_name, Vec::new(), Some(&e.details))?;
-            write_error(
-                py,
-                e.message.clone(),
-                e.index,
-                attrs,
-                e.code,
-                Some(&e.details),
-            )
+            let failure =
+                server_failure(py, Some(e.code), code_name, Vec::new(), Some(&e.details))?;
+            write_error(py, e.message.clone(), e.index, failure, Some(&e.details))
         }
         EngineError::WriteConcern(details) => {
             let code = details.get_i32("code").ok();
             let code_name = details.get_str("codeName").ok();
-            let attrs = operation_attrs(py, code, code_name, Vec::new(), Some(&details))?;
-            raise::<WriteConcernError>(py, message, &attrs)
+            let (state, attrs) = server_failure(py, code, code_name, Vec::new(), Some(&details))?;
+            raise_mirrored(py, Mirrored::WriteConcernError, message, state, &attrs)
         }
         _ => Ok(DataBridgeError::new_err(message)),
     }
@@ -339,37 +471,44 @@ fn reply_write_error(reply: Option<&RawDocumentBuf>, code: i32, message: &str) -
         })
 }
 
-fn operation_attrs<'py>(
+/// pymongo's state (code, details, labels) and our extra attributes of a server error.
+type ServerFailure<'py> = (PymongoState<'py>, Attrs<'py>);
+
+fn server_failure<'py>(
     py: Python<'py>,
     code: Option<i32>,
     code_name: Option<&str>,
     labels: Vec<String>,
     details: Option<&Document>,
-) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
+) -> PyResult<ServerFailure<'py>> {
     let details = match details {
         Some(d) => document_to_py(py, d)?,
         None => py.None().into_bound(py),
     };
-    Ok(vec![
-        ("code", code.into_pyobject(py)?.into_any()),
-        ("code_name", code_name.into_pyobject(py)?.into_any()),
-        ("labels", PyList::new(py, labels)?.into_any()),
-        ("details", details),
-    ])
+    let state = PymongoState {
+        code,
+        details,
+        labels,
+    };
+    Ok((
+        state,
+        vec![("code_name", code_name.into_pyobject(py)?.into_any())],
+    ))
 }
 
 const DUPLICATE_KEY: i32 = 11000;
+/// The `code` pymongo gives every `BulkWriteError` (the write errors carry their own).
+const BULK_WRITE_ERRORS: i32 = 65;
 
 fn write_error<'py>(
     py: Python<'py>,
     message: String,
     index: usize,
-    mut attrs: Vec<(&'static str, Bound<'py, PyAny>)>,
-    code: i32,
+    (state, mut attrs): ServerFailure<'py>,
     details: Option<&Document>,
 ) -> PyResult<PyErr> {
     attrs.push(("index", index.into_pyobject(py)?.into_any()));
-    if code == DUPLICATE_KEY {
+    if state.code == Some(DUPLICATE_KEY) {
         let field = |key: &str| -> PyResult<Bound<'py, PyAny>> {
             match details.and_then(|d| d.get_document(key).ok()) {
                 Some(d) => document_to_py(py, d),
@@ -378,9 +517,9 @@ fn write_error<'py>(
         };
         attrs.push(("key_pattern", field("keyPattern")?));
         attrs.push(("key_value", field("keyValue")?));
-        return raise::<DuplicateKeyError>(py, message, &attrs);
+        return raise_mirrored(py, Mirrored::DuplicateKeyError, message, state, &attrs);
     }
-    raise::<WriteError>(py, message, &attrs)
+    raise_mirrored(py, Mirrored::WriteError, message, state, &attrs)
 }
 
 fn driver_error(py: Python<'_>, error: DriverError) -> PyResult<PyErr> {
@@ -388,18 +527,30 @@ fn driver_error(py: Python<'_>, error: DriverError) -> PyResult<PyErr> {
     let labels: Vec<String> = error.labels().iter().cloned().collect();
     let reply = error.server_response().cloned();
     match *error.kind {
-        ErrorKind::ServerSelection { .. } => Ok(ServerSelectionTimeout::new_err(message)),
+        ErrorKind::ServerSelection { .. } => {
+            let state = PymongoState {
+                labels,
+                ..PymongoState::new(py)
+            };
+            raise_mirrored(py, Mirrored::ServerSelectionTimeout, message, state, &[])
+        }
         ErrorKind::Io(_)
         | ErrorKind::ConnectionPoolCleared { .. }
         | ErrorKind::DnsResolve { .. }
-        | ErrorKind::Shutdown => Ok(ConnectionFailure::new_err(message)),
+        | ErrorKind::Shutdown => {
+            let state = PymongoState {
+                labels,
+                ..PymongoState::new(py)
+            };
+            raise_mirrored(py, Mirrored::ConnectionFailure, message, state, &[])
+        }
         ErrorKind::InvalidArgument { .. } | ErrorKind::InvalidTlsConfig { .. } => {
             Ok(invalid_input(message))
         }
         ErrorKind::Command(ref command) => {
             let details = reply.as_ref().and_then(|r| Document::try_from(r).ok());
             let message = command.message.clone();
-            let attrs = operation_attrs(
+            let (state, attrs) = server_failure(
                 py,
                 Some(command.code),
                 Some(&command.code_name),
@@ -407,36 +558,44 @@ fn driver_error(py: Python<'_>, error: DriverError) -> PyResult<PyErr> {
                 details.as_ref(),
             )?;
             if command.code == DUPLICATE_KEY {
-                return write_error(py, message, 0, attrs, command.code, details.as_ref());
+                return write_error(py, message, 0, (state, attrs), details.as_ref());
             }
-            raise::<OperationFailure>(py, message, &attrs)
+            raise_mirrored(py, Mirrored::OperationFailure, message, state, &attrs)
         }
         ErrorKind::Write(WriteFailure::WriteError(ref e)) => {
             let details =
                 reply_write_error(reply.as_ref(), e.code, &e.message).or_else(|| e.details.clone());
-            let attrs = operation_attrs(
+            let failure = server_failure(
                 py,
                 Some(e.code),
                 e.code_name.as_deref(),
                 labels,
                 details.as_ref(),
             )?;
-            write_error(py, e.message.clone(), 0, attrs, e.code, details.as_ref())
+            write_error(py, e.message.clone(), 0, failure, details.as_ref())
         }
         ErrorKind::Write(WriteFailure::WriteConcernError(ref e)) => {
-            let attrs = operation_attrs(
+            let (state, attrs) = server_failure(
                 py,
                 Some(e.code),
                 Some(&e.code_name),
                 labels,
                 e.details.as_ref(),
             )?;
-            raise::<WriteConcernError>(py, e.message.clone(), &attrs)
+            let kind = Mirrored::WriteConcernError;
+            raise_mirrored(py, kind, e.message.clone(), state, &attrs)
         }
         ErrorKind::InsertMany(_) => {
             // The engine turns these into bulk write failures; this is the fallback.
-            let attrs = operation_attrs(py, None, None, labels, None)?;
-            raise::<BulkWriteError>(py, message, &attrs)
+            let failure = BulkWriteFailure::default();
+            let (details, mut attrs) = acknowledged_attrs(py, &failure)?;
+            attrs.push(("code_name", py.None().into_bound(py)));
+            let state = PymongoState {
+                code: Some(BULK_WRITE_ERRORS),
+                details: details.into_any(),
+                labels,
+            };
+            raise_mirrored(py, Mirrored::BulkWriteError, message, state, &attrs)
         }
         ErrorKind::BsonDeserialization(_)
         | ErrorKind::Bson(_)
@@ -448,8 +607,8 @@ fn driver_error(py: Python<'_>, error: DriverError) -> PyResult<PyErr> {
             raise::<EncodeError>(py, message, &[("row", none.clone()), ("path", none)])
         }
         ErrorKind::Authentication { .. } | ErrorKind::Transaction { .. } => {
-            let attrs = operation_attrs(py, None, None, labels, None)?;
-            raise::<OperationFailure>(py, message, &attrs)
+            let (state, attrs) = server_failure(py, None, None, labels, None)?;
+            raise_mirrored(py, Mirrored::OperationFailure, message, state, &attrs)
         }
         _ => Ok(DataBridgeError::new_err(message)),
     }
@@ -489,6 +648,14 @@ fn acknowledged_attrs<'py>(
     details.set_item("nModified", outcome.modified_count)?;
     details.set_item("nRemoved", outcome.deleted_count)?;
     details.set_item("nUpserted", outcome.upserted_ids.len())?;
+    let upserted = PyList::empty(py);
+    for (index, id) in &outcome.upserted_ids {
+        let entry = PyDict::new(py);
+        entry.set_item("index", index)?;
+        entry.set_item("_id", bson_to_py(py, id)?)?;
+        upserted.append(entry)?;
+    }
+    details.set_item("upserted", upserted)?;
     let attrs = vec![
         ("write_errors", write_errors.into_any()),
         ("write_concern_errors", concern_errors.into_any()),
@@ -520,14 +687,13 @@ fn acknowledged_attrs<'py>(
 
 fn bulk_error(py: Python<'_>, message: String, failure: &BulkWriteFailure) -> PyResult<PyErr> {
     let (details, mut attrs) = acknowledged_attrs(py, failure)?;
-    let first = failure.write_errors.first();
-    attrs.extend([
-        ("code", first.map(|e| e.code).into_pyobject(py)?.into_any()),
-        ("code_name", py.None().into_bound(py)),
-        ("labels", PyList::empty(py).into_any()),
-        ("details", details.into_any()),
-    ]);
-    raise::<BulkWriteError>(py, message, &attrs)
+    attrs.push(("code_name", py.None().into_bound(py)));
+    let state = PymongoState {
+        code: Some(BULK_WRITE_ERRORS),
+        details: details.into_any(),
+        labels: Vec::new(),
+    };
+    raise_mirrored(py, Mirrored::BulkWriteError, message, state, &attrs)
 }
 
 fn interrupted_error(
@@ -539,9 +705,13 @@ fn interrupted_error(
     let (details, mut attrs) = acknowledged_attrs(py, &write.acknowledged)?;
     details.set_item("nInDoubt", write.in_doubt.len())?;
     details.set_item("nUnsent", write.unsent.len())?;
+    // AutoReconnect keeps `details` as a plain attribute (also `errors`).
+    let state = PymongoState {
+        details: details.clone().into_any(),
+        labels,
+        ..PymongoState::new(py)
+    };
     attrs.extend([
-        ("labels", PyList::new(py, labels)?.into_any()),
-        ("details", details.into_any()),
         (
             "in_doubt_indexes",
             PyList::new(py, &write.in_doubt)?.into_any(),
@@ -550,5 +720,5 @@ fn interrupted_error(
         ("unsent_indexes", PyList::new(py, &write.unsent)?.into_any()),
         ("unsent_ids", ids_to_py(py, &write.unsent_ids)?),
     ]);
-    raise::<WriteInterrupted>(py, message, &attrs)
+    raise_mirrored(py, Mirrored::WriteInterrupted, message, state, &attrs)
 }
