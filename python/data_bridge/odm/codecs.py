@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Union
 
 from bson import Binary, Decimal128, ObjectId
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, ConfigDict, PydanticUserError, TypeAdapter
 from pydantic.fields import FieldInfo
 
 from data_bridge.odm.ids import PydanticObjectId
@@ -161,8 +161,52 @@ def spec_of(annotation: Any) -> tuple[Any, bool]:
     return "any", False
 
 
-def _convert_of(annotation: Any, info: FieldInfo) -> tuple[Callable[[Any], Any] | None, bool]:
+# Model settings that change or reject stored scalars (and the values that leave them alone): a
+# model setting any other value has every field validated, no scalar passed through untouched.
+_VALUE_SETTINGS: dict[str, tuple[Any, ...]] = {
+    "str_strip_whitespace": (False, None),
+    "str_to_lower": (False, None),
+    "str_to_upper": (False, None),
+    "str_min_length": (0, None),
+    "str_max_length": (None,),
+    "allow_inf_nan": (True, None),
+    "coerce_numbers_to_str": (False, None),
+}
+
+
+def _changes_values(config: ConfigDict) -> bool:
+    return any(config.get(key) not in plain for key, plain in _VALUE_SETTINGS.items())
+
+
+def _adapter(annotation: Any, config: ConfigDict | None) -> TypeAdapter[Any]:
+    """Return a ``TypeAdapter`` validating ``annotation`` under its model's ``config``.
+
+    A field is validated as its model would validate it, so the model's own ``model_config``
+    applies (``arbitrary_types_allowed=True`` for a ``bson.Regex`` field, ``str_strip_whitespace``
+    ...). A type that carries its own config (an embedded ``BaseModel``) keeps it, as in pydantic.
+
+    Example:
+        >>> from bson import Regex
+        >>> _adapter(Regex | None, ConfigDict(arbitrary_types_allowed=True)).validate_python(None)
+
+    """
+    if not config:
+        return TypeAdapter(annotation)
+    try:
+        return TypeAdapter(annotation, config=config)
+    except PydanticUserError as error:
+        if error.code != "type-adapter-config-unused":
+            raise
+        return TypeAdapter(annotation)
+
+
+def _convert_of(
+    annotation: Any, info: FieldInfo, config: ConfigDict | None = None
+) -> tuple[Callable[[Any], Any] | None, bool]:
     core, nullable, _ = _strip(annotation)
+    if config and _changes_values(config):
+        validate = _adapter(_annotated(info), config).validate_python
+        return (lambda raw: validate(_prepare(raw, True))), nullable
     if core in _PASSTHROUGH:
         return None, nullable
     if core is float:
@@ -174,8 +218,7 @@ def _convert_of(annotation: Any, info: FieldInfo) -> tuple[Callable[[Any], Any] 
         args = typing.get_args(core)
         if args and _strip(args[0])[0] in _PASSTHROUGH:
             return _copy_list, nullable
-    adapter: TypeAdapter[Any] = TypeAdapter(_annotated(info))
-    validate = adapter.validate_python
+    validate = _adapter(_annotated(info), config).validate_python
     # Struct columns hold None for keys a stored embedded document lacks: drop them so the
     # embedded model's defaults apply, as they would to the stored document.
     structured = isinstance(spec_of(annotation)[0], (dict, list))
@@ -294,10 +337,10 @@ def _plain(annotation: Any, structured: bool, seen: set[type] | None = None) -> 
 
 
 def _column_converter(
-    annotation: Any, structured: bool, copy_raw: bool
+    annotation: Any, structured: bool, copy_raw: bool, config: ConfigDict | None = None
 ) -> Callable[[list[Any]], list[Any]]:
     """Validate a whole column in one pydantic call (much cheaper than one call per row)."""
-    validate = TypeAdapter(list[annotation]).validate_python
+    validate = _adapter(list[annotation], config).validate_python
     # Walking every raw value to look for what _prepare mends costs as much as validating
     # nested documents: skipped when the type rules it out.
     may_need = not _plain(annotation, structured)
@@ -338,16 +381,18 @@ def model_plan(model: type[BaseModel]) -> ModelPlan:
     if plan is not None:
         return plan
     fields: dict[str, FieldPlan] = {}
+    config = model.model_config
     for name, info in model.__pydantic_fields__.items():
         key = info.alias or name
         spec, native = spec_of(info.annotation)
         constrained = bool(info.metadata) and any(not _is_marker(m) for m in info.metadata)
-        convert, nullable = _convert_of(info.annotation, info)
+        if _changes_values(config):
+            native = False
+        convert, nullable = _convert_of(info.annotation, info, config)
         structured = isinstance(spec, (dict, list))
         if constrained:
             native = False
-            adapter: TypeAdapter[Any] = TypeAdapter(_annotated(info))
-            validate = adapter.validate_python
+            validate = _adapter(_annotated(info), config).validate_python
 
             def convert(raw: Any, validate: Any = validate, structured: bool = structured) -> Any:
                 return validate(_prepare(raw, structured))
@@ -372,7 +417,7 @@ def model_plan(model: type[BaseModel]) -> ModelPlan:
                 shape = None if constrained else model_shape(info.annotation)
                 # Values decoded as "any" may hold nested containers shared with the raw column
                 # (the saved state): copy them before pydantic sees them.
-                column = _column_converter(_annotated(info), structured, spec == "any")
+                column = _column_converter(_annotated(info), structured, spec == "any", config)
         fields[name] = FieldPlan(
             name,
             key,

@@ -1,0 +1,1 @@
+"""Beanie's own test suite run against data-bridge: see beanie_suite.py."""
