@@ -6,6 +6,8 @@ Example:
     ...     data: BsonBinary
     >>> Blob(data=b"ab").data
     Binary(b'ab', 0)
+    >>> Blob(data=b"ab").model_dump_json()
+    '{"data":"6162"}'
 
 """
 
@@ -14,18 +16,22 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from bson import Binary
-from pydantic import PlainSerializer, WrapValidator
+from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
 
-def _to_binary(value: Any) -> Any:
-    if isinstance(value, bytes) and not isinstance(value, Binary):
-        return Binary(value)
-    return value
+def _to_binary(value: Any) -> Binary:
+    # A plain validator: pydantic has no schema of its own for bson.Binary to wrap.
+    if isinstance(value, Binary):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return Binary(bytes(value))
+    raise ValueError(f"expected bytes or bson.Binary, got {type(value).__name__}")
 
 
 BsonBinary = Annotated[
     Binary,
-    WrapValidator(lambda value, handler: _to_binary(value)),
-    PlainSerializer(lambda value: value.hex(), when_used="json"),
+    PlainValidator(_to_binary),
+    PlainSerializer(lambda value: value.hex(), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "binary"}),
 ]
 """``bson.Binary`` as a field type; validates from bytes, serialises to hex in JSON."""
