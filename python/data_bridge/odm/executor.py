@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from data_bridge import _engine
 from data_bridge.observability import querylog as _querylog
+from data_bridge.odm.pymongo_sessions import PymongoRoute, is_pymongo_session
 
 T = TypeVar("T")
 
@@ -43,13 +44,16 @@ class Call:
         session = kwargs.get("session", 0)
         if session is None:
             # Inside a transaction block, operations given no session join its session.
-            kwargs["session"] = CURRENT_SESSION.get()
-        elif session != 0 and not isinstance(session, _engine.Session):
+            kwargs["session"] = session = CURRENT_SESSION.get()
+        if is_pymongo_session(session):
+            # The engine's connections cannot join a pymongo session: run through pymongo.
+            if not isinstance(target, PymongoRoute):
+                target = PymongoRoute(target, session)
+        elif session not in (0, None) and not isinstance(session, _engine.Session):
             raise TypeError(
                 f"session= takes a data-bridge session (data_bridge.transaction(), or "
-                f"start_session() on data-bridge's client), not {type(session).__name__}: "
-                f"the engine has its own connections, so another driver's session (and its "
-                f"transaction) cannot include this operation"
+                f"start_session() on data-bridge's client) or a pymongo session, not "
+                f"{type(session).__name__}"
             )
         self.target = target
         self.method = method

@@ -12,6 +12,7 @@ from data_bridge.odm import drift, inheritance, link_lookup, links
 from data_bridge.odm.compile import compile_filter, compile_sort, compile_update, projection_of
 from data_bridge.odm.executor import CURRENT_SESSION, Call, Plan
 from data_bridge.odm.operators.update.general import CurrentDate, Inc, Set
+from data_bridge.odm.pymongo_sessions import PymongoRoute, is_pymongo_session
 from data_bridge.odm.results import UpdateResponse, from_raw, from_table, schema_of
 
 if TYPE_CHECKING:
@@ -251,6 +252,14 @@ class FindQueryCore(Generic[M]):
 
     def _stream(self) -> Any:
         pipeline = self._link_pipeline(self.limit_number)
+        session = self.session or CURRENT_SESSION.get()
+        if is_pymongo_session(session):
+            # Through pymongo, in the session: one Table (pymongo has no Arrow stream).
+            route = PymongoRoute(self._collection(), session)
+            if pipeline is not None:
+                return route.stream("aggregate", pipeline, **self._aggregate_kwargs())
+            find_kwargs = self._find_kwargs(self.limit_number)
+            return route.stream("find", self.get_filter_query(), **find_kwargs)
         if pipeline is not None:
             return self._collection().aggregate_stream(pipeline, **self._aggregate_kwargs())
         return self._collection().find_stream(
