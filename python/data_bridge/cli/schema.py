@@ -4,7 +4,8 @@
 time series, declared indexes) without a server. ``diff`` reads a random sample of the stored
 documents (``--sample N``, default 1,000, drawn by the server's ``$sample``) or every one of
 them (``--all``), and the indexes, and prints how they differ from the model (keys the model
-lacks, missing required fields, nulls, type conflicts); its exit status is 1 when they differ.
+lacks, missing required fields, nulls, values of types the model does not decode, nested ones
+included: ``address.zip``, ``tags[]``); its exit status is 1 when they differ.
 
 Example:
     >>> main(["schema", "show", "app.models:User"])  # doctest: +SKIP
@@ -44,14 +45,15 @@ def run_diff(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     collection = database(args, client(args)).collection(model.get_collection_name())
     query = inheritance.class_filter(model, with_children=False) or {}
-    if args.all or args.sample == 0:
+    method = "all" if args.all or args.sample == 0 else "$sample"
+    if method == "all":
         documents = collection.find_raw_sync(query)
     else:
         # A random sample: the first N in natural order are the oldest documents, and drift
         # usually sits in the newest ones.
         pipeline = [{"$match": query}, {"$sample": {"size": args.sample}}]
         documents = collection.aggregate_raw_sync(pipeline)
-    report = diff_model(model, documents, collection.list_indexes_sync())
+    report = diff_model(model, documents, collection.list_indexes_sync(), method)
     if args.json:
         print(json.dumps(dataclasses.asdict(report), default=str, indent=2))
     else:

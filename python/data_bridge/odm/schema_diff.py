@@ -142,6 +142,26 @@ def _fits(spec: Any, value: Any) -> bool:
     return isinstance(value, kinds)
 
 
+def _wrong_types(spec: Any, value: Any, path: str, found: dict[str, dict[str, int]]) -> None:
+    """Record, under its dotted path, every value in ``value`` the field ``spec`` would not decode.
+
+    Embedded documents and list items are checked too (``address.zip``, ``lines[].sku``).
+    """
+    if value is None:
+        return  # nulls are reported (or allowed) by the caller, per top-level field
+    if not _fits(spec, value):
+        kinds = found.setdefault(path, {})
+        kind = _bson_type(value)
+        kinds[kind] = kinds.get(kind, 0) + 1
+    elif isinstance(spec, dict):
+        for key, inner in spec.items():
+            if key in value:
+                _wrong_types(inner, value[key], f"{path}.{key}", found)
+    elif isinstance(spec, list) and spec:
+        for item in value:
+            _wrong_types(spec[0], item, f"{path}[]", found)
+
+
 def _bson_type(value: Any) -> str:
     if isinstance(value, bool):
         return "bool"
@@ -172,6 +192,8 @@ class SchemaDiff:
     wrong_types: dict[str, dict[str, int]] = field(default_factory=dict)
     indexes_not_built: list[str] = field(default_factory=list)
     indexes_not_declared: list[str] = field(default_factory=list)
+    method: str = ""
+    """How the documents were chosen: ``"all"``, ``"$sample"`` (random), or ``""`` (given)."""
 
     @property
     def clean(self) -> bool:
@@ -187,7 +209,8 @@ class SchemaDiff:
 
     def to_text(self) -> str:
         """Return the report as lines (what ``schema diff`` prints)."""
-        lines = [f"{self.model}: {self.sampled} stored documents sampled"]
+        how = {"all": " (all of them)", "$sample": " (random sample, $sample)"}
+        lines = [f"{self.model}: {self.sampled} stored documents read{how.get(self.method, '')}"]
         for key, count in sorted(self.extra_keys.items()):
             lines.append(f"  + {key}: stored in {count} documents, not in the model")
         for key, count in sorted(self.missing_required.items()):
@@ -210,7 +233,10 @@ _IGNORED_KEYS = frozenset({"_id", "revision_id"})
 
 
 def diff_model(
-    model: Any, documents: Iterable[Mapping[str, Any]], indexes: Iterable[Mapping[str, Any]]
+    model: Any,
+    documents: Iterable[Mapping[str, Any]],
+    indexes: Iterable[Mapping[str, Any]],
+    method: str = "",
 ) -> SchemaDiff:
     """Compare stored ``documents`` and built ``indexes`` (``list_indexes`` output) with ``model``.
 
@@ -220,7 +246,7 @@ def diff_model(
 
     """
     description = describe_model(model)
-    report = SchemaDiff(description.model, 0)
+    report = SchemaDiff(description.model, 0, method=method)
     by_key = {f.key: f for f in description.fields}
     ignored = set(_IGNORED_KEYS)
     if inheritance.class_id_of(model) is not None:
@@ -237,10 +263,8 @@ def diff_model(
             if value is None:
                 if not info.nullable and key not in ignored:
                     report.unexpected_nulls[key] = report.unexpected_nulls.get(key, 0) + 1
-            elif not _fits(info.spec, value):
-                found = report.wrong_types.setdefault(key, {})
-                kind = _bson_type(value)
-                found[kind] = found.get(kind, 0) + 1
+            else:
+                _wrong_types(info.spec, value, key, report.wrong_types)
         for key, info in by_key.items():
             if info.required and key not in document and key not in ignored and key not in back:
                 report.missing_required[key] = report.missing_required.get(key, 0) + 1
