@@ -206,3 +206,17 @@ async def test_our_transaction_stays_on_the_fast_path(
             assert isinstance(session, data_bridge._engine.Session)
             await Account(name="c").insert()
     assert accounts.count_documents({}) == 3
+
+
+async def test_query_logging_sees_calls_routed_through_pymongo(
+    Account: Any, accounts: pymongo.collection.Collection, flavour: str, mongodb_uri: str
+) -> None:
+    data_bridge.enable_query_logging(slow_ms=0, handler=False)
+    try:
+        async with pymongo_session(flavour, mongodb_uri) as session:
+            found = await run(Account.find(Account.name == "a", session=session).to_list())
+            assert [x.balance for x in found] == [100]
+        slow = data_bridge.slow_operations()
+        assert any(op.namespace.endswith(Account.get_collection_name()) for op in slow)
+    finally:
+        data_bridge.disable_query_logging()

@@ -221,6 +221,11 @@ class PymongoRoute:
         """``database.collection``."""
         return str(self.target.full_name)
 
+    @property
+    def database(self) -> Any:
+        """The engine database (for query logging and explain, which run outside the session)."""
+        return self.target.database
+
     def __getattr__(self, name: str) -> Any:
         blocking = name.endswith("_sync")
         operation = _OPERATIONS.get(name.removesuffix("_sync"))
@@ -238,7 +243,7 @@ class PymongoRoute:
 
         def plan(*args: Any, **kwargs: Any) -> _Plan:
             kwargs.pop("session", None)
-            return operation(self._collection, self._session, *args, **kwargs)  # type: ignore[no-any-return]
+            return operation(self._collection, self._session, *args, **kwargs)
 
         if blocking or not is_async:
             # A sync session under the async API blocks the loop, as pymongo's sync client does.
@@ -500,15 +505,15 @@ def _bulk_request(request: Mapping[str, Any], inserted: list[dict[str, Any] | No
     inserted.append(None)
     opts = {k: spec[k] for k in ("hint", "collation") if spec.get(k) is not None}
     if kind in ("delete_one", "delete_many"):
-        cls = pymongo.DeleteOne if kind == "delete_one" else pymongo.DeleteMany
-        return cls(spec["filter"], **opts)
+        delete = pymongo.DeleteOne if kind == "delete_one" else pymongo.DeleteMany
+        return delete(spec["filter"], **opts)
     upsert = bool(spec.get("upsert", False))
     if kind == "replace_one":
         return pymongo.ReplaceOne(spec["filter"], spec["replacement"], upsert=upsert, **opts)
     if spec.get("array_filters") is not None:
         opts["array_filters"] = spec["array_filters"]
-    cls = pymongo.UpdateOne if kind == "update_one" else pymongo.UpdateMany
-    return cls(spec["filter"], spec["update"], upsert=upsert, **opts)
+    update = pymongo.UpdateOne if kind == "update_one" else pymongo.UpdateMany
+    return update(spec["filter"], spec["update"], upsert=upsert, **opts)
 
 
 def _bulk_write(
