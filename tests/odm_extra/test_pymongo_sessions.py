@@ -220,3 +220,14 @@ async def test_query_logging_sees_calls_routed_through_pymongo(
         assert any(op.namespace.endswith(Account.get_collection_name()) for op in slow)
     finally:
         data_bridge.disable_query_logging()
+
+
+async def test_an_async_pymongo_session_with_the_sync_api_says_what_to_use(
+    Account: Any, accounts: pymongo.collection.Collection, flavour: str, mongodb_uri: str
+) -> None:
+    if flavour == "async":
+        pytest.skip("the mismatch is an AsyncClientSession given to data_bridge.sync")
+    async with pymongo_session("async", mongodb_uri) as session:
+        with pytest.raises(TypeError, match=r"AsyncClientSession.*blocking"):
+            Account(name="c").insert(session=session)
+    assert accounts.count_documents({}) == 2
