@@ -33,9 +33,10 @@ import tempfile
 import threading
 import time
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import Literal
 
 import bson
@@ -256,6 +257,8 @@ class EmbeddedServer:
         prefer: ``"rust"`` (default) or ``"python"``: which server to use when both are installed.
         binary: an explicit server executable (overrides the search).
         startup_timeout: seconds to wait for the first successful ``ping``.
+        extra_args: more command-line arguments for the server, e.g. ``["--sync-on-commit"]``
+            (``secantusd-rs``: make each acknowledged write durable, so it survives a SIGKILL).
 
     Example:
         >>> from data_bridge.embedded import EmbeddedServer
@@ -275,6 +278,7 @@ class EmbeddedServer:
         binary: str | os.PathLike[str] | None = None,
         startup_timeout: float = 30.0,
         log_level: str = "WARNING",
+        extra_args: Sequence[str] = (),
     ) -> None:
         self._data_dir = Path(data_dir) if data_dir is not None else None
         self._requested_port = port
@@ -282,6 +286,7 @@ class EmbeddedServer:
         self._binary = Path(binary) if binary is not None else None
         self._startup_timeout = startup_timeout
         self._log_level = log_level
+        self._extra_args = tuple(extra_args)
         self._process: subprocess.Popen[bytes] | None = None
         self._owned_dir: tempfile.TemporaryDirectory[str] | None = None
         self._log_path: Path | None = None
@@ -381,6 +386,7 @@ class EmbeddedServer:
             str(data_dir / "db"),
             "--log-level",
             self._log_level,
+            *self._extra_args,
         ]
         with self._log_path.open("wb") as log:
             self._process = subprocess.Popen(
@@ -490,6 +496,10 @@ def _port_in_use(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def _main(argv: list[str]) -> int:
     import argparse
 
@@ -506,13 +516,18 @@ def _main(argv: list[str]) -> int:
     for p in (run, serve):
         p.add_argument("--prefer", choices=["rust", "python"], default="rust")
     args = parser.parse_args(argv)
+    # SIGTERM (kill, systemd, docker stop) ends the process like Ctrl-C: the server is stopped
+    # and its temporary data directory removed, instead of both being left behind.
+    signal.signal(signal.SIGTERM, _interrupt)
 
     if args.command == "serve":
-        with EmbeddedServer(port=args.port, data_dir=args.data_dir, prefer=args.prefer) as server:
+        with (
+            contextlib.suppress(KeyboardInterrupt),
+            EmbeddedServer(port=args.port, data_dir=args.data_dir, prefer=args.prefer) as server,
+        ):
             print(f"{server.uri} ({server.kind} server); Ctrl-C stops it", flush=True)
-            with contextlib.suppress(KeyboardInterrupt):
-                while server.is_running:
-                    time.sleep(0.5)
+            while server.is_running:
+                time.sleep(0.5)
         return 0
 
     cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd

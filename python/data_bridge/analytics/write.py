@@ -61,6 +61,17 @@ class WriteResult:
             return []
         return [ObjectId(b) for b in self.inserted_ids.to_pylist()]
 
+    def __repr__(self) -> str:
+        """Show the counts, not the id array (``object_ids()`` gives the ids).
+
+        Example:
+            >>> WriteResult(2, None)
+            WriteResult(inserted_count=2, generated_ids=0)
+
+        """
+        generated = 0 if self.inserted_ids is None else len(self.inserted_ids)
+        return f"WriteResult(inserted_count={self.inserted_count}, generated_ids={generated})"
+
     def _repr_html_(self) -> str:
         generated = "no" if self.inserted_ids is None else str(len(self.inserted_ids))
         return html.mapping_html(

@@ -13,6 +13,8 @@ import argparse
 import asyncio
 import os
 
+from pymongo import uri_parser
+
 from data_bridge.cli import command
 from data_bridge.cli.common import DEFAULT_URI
 
@@ -21,12 +23,17 @@ def run_migrate(args: argparse.Namespace) -> int:
     """Run the migrations of ``--path`` and print the names applied."""
     from data_bridge.migrations import run_migrations
 
-    if not args.database:
-        raise ValueError("no database: pass -db/--database")
+    uri = args.uri or DEFAULT_URI
+    # As the other commands: -db names the database, else the one in the URI's path.
+    database = args.database or uri_parser.parse_uri(uri).get("database")
+    if not database:
+        raise ValueError(
+            "no database: pass -db/--database or put one in the URI (mongodb://host/db)"
+        )
     applied = asyncio.run(
         run_migrations(
-            args.uri or DEFAULT_URI,
-            args.database,
+            uri,
+            database,
             args.path,
             forward=not args.backward,
             distance=args.distance,
@@ -59,7 +66,9 @@ def _configure_migrate(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get("MONGODB_URI"),
         help=f"connection string (default: $MONGODB_URI, else {DEFAULT_URI})",
     )
-    parser.add_argument("-db", "--database", dest="database", help="database name")
+    parser.add_argument(
+        "-db", "--database", dest="database", help="database name (default: the one in the URI)"
+    )
     parser.add_argument("-p", "--path", required=True, help="folder of migration files")
     direction = parser.add_mutually_exclusive_group()
     direction.add_argument("--forward", action="store_true", help="apply (default)")

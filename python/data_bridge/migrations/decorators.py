@@ -26,11 +26,14 @@ class FreeFallMigration:
         self.function = function
         self.document_models = list(document_models)
 
-    async def prepare(self, database: Any, allow_index_dropping: bool = False) -> None:
+    async def prepare(
+        self, database: Any, allow_index_dropping: bool = False, uri: str | None = None
+    ) -> None:
         """Bind the models to ``database`` (before any transaction opens: init writes indexes)."""
         if self.document_models:
             await init(
                 database=database,
+                connection_string=uri,
                 document_models=self.document_models,
                 allow_index_dropping=allow_index_dropping,
             )
@@ -74,7 +77,9 @@ class IterativeMigration:
                 f"input_document and output_document with document classes (missing {missing})"
             ) from None
 
-    async def prepare(self, database: Any, allow_index_dropping: bool = False) -> None:
+    async def prepare(
+        self, database: Any, allow_index_dropping: bool = False, uri: str | None = None
+    ) -> None:
         """Bind the models to ``database`` (before any transaction opens: init writes indexes).
 
         The output model is bound after the input model: with ``allow_index_dropping``, the
@@ -83,6 +88,7 @@ class IterativeMigration:
         models = [self.input_model, self.output_model, *self.document_models]
         await init(
             database=database,
+            connection_string=uri,
             document_models=list(dict.fromkeys(models)),
             allow_index_dropping=allow_index_dropping,
         )

@@ -30,12 +30,13 @@ class MigrationNode:
         database: Any,
         use_transaction: bool,
         allow_index_dropping: bool = False,
+        uri: str | None = None,
     ) -> None:
         """Run the Forward (or Backward) steps, in one transaction when asked."""
         holder = self.forward if forward else self.backward
         steps = _steps(holder)
         for step in steps:
-            await step.prepare(database, allow_index_dropping)
+            await step.prepare(database, allow_index_dropping, uri)
         if use_transaction:
             async with transaction(database) as session:
                 for step in steps:
@@ -104,7 +105,8 @@ async def run_migrations(
     # The client init() caches for this URI: closing a client from inside the event loop right
     # before the process exits can abort the interpreter (engine issue reported to the lead).
     db = _client(uri).database(database)
-    await init(database=db, document_models=[MigrationLog])
+    # connection_string= too: the models know their server (get_pymongo_collection works).
+    await init(database=db, connection_string=uri, document_models=[MigrationLog])
     nodes = load_nodes(path)
     names = [node.name for node in nodes]
     current = await MigrationLog.find_one({"is_current": True})
@@ -114,8 +116,8 @@ async def run_migrations(
         todo = todo[:distance]
     applied = []
     for node in todo:
-        await node.apply(forward, db, use_transaction, allow_index_dropping)
-        await init(database=db, document_models=[MigrationLog])
+        await node.apply(forward, db, use_transaction, allow_index_dropping, uri)
+        await init(database=db, connection_string=uri, document_models=[MigrationLog])
         await MigrationLog.find_all().update({"$set": {"is_current": False}})
         index = names.index(node.name)
         now_current = node.name if forward else (names[index - 1] if index else None)

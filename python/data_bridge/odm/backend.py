@@ -13,6 +13,7 @@ class Binding:
 
     __slots__ = (
         "_pymongo_collection",
+        "_pymongo_sync_collection",
         "collection",
         "database",
         "pymongo_database",
@@ -34,6 +35,28 @@ class Binding:
         self.uri = uri
         self.pymongo_database = pymongo_database
         self._pymongo_collection: Any = None
+        self._pymongo_sync_collection: Any = None
+
+    def pymongo_sync_collection(self) -> Any:
+        """Return a blocking ``pymongo.MongoClient`` collection on the same server and namespace.
+
+        The pymongo database given to ``init`` is used when it is a blocking one.
+        """
+        if self._pymongo_sync_collection is None:
+            from pymongo.database import Database
+
+            database = self.pymongo_database
+            if not isinstance(database, Database):
+                if self.uri is None:
+                    raise CollectionWasNotInitialized(
+                        "no connection string known for this model: pass connection_string= "
+                        "or a pymongo database to init()"
+                    )
+                from pymongo import MongoClient
+
+                database = MongoClient(self.uri)[self.database.name]
+            self._pymongo_sync_collection = database[self.collection.name]
+        return self._pymongo_sync_collection
 
     def pymongo_collection(self) -> Any:
         """Return a ``pymongo.AsyncMongoClient`` collection on the same server and namespace."""

@@ -155,10 +155,21 @@ class Link(Generic[T]):
     def __get_pydantic_json_schema__(
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        return {
+        # What a response holds: {id, collection} while unfetched, the whole linked document
+        # once fetched (fetch_links=True). OpenAPI shows both.
+        reference: JsonSchemaValue = {
             "type": "object",
+            "title": "LinkReference",
             "properties": {"id": {"type": "string"}, "collection": {"type": "string"}},
+            "required": ["id", "collection"],
         }
+        metadata = schema.get("metadata") or {}
+        try:
+            target = _resolve(metadata.get(_LINK_MODEL))
+            document = handler(target.__pydantic_core_schema__)
+        except (TypeError, AttributeError):
+            return reference  # the linked class is not known (yet): the reference form only
+        return {"anyOf": [reference, document]}
 
 
 class BackLink(Generic[T]):
@@ -250,7 +261,11 @@ def _link_schema(model: Any, back: bool) -> core_schema.CoreSchema:
         serialization=core_schema.plain_serializer_function_ser_schema(
             serialize, info_arg=True, when_used="unless-none"
         ),
+        metadata={_LINK_MODEL: model},
     )
+
+
+_LINK_MODEL = "data_bridge_link_model"
 
 
 def to_ref(value: Any) -> DBRef:
@@ -477,6 +492,7 @@ def forget(cls: type) -> None:
 def back_link_keys(cls: type) -> list[str]:
     """Return the storage keys of BackLink fields (never written)."""
     return [f.key for f in link_fields(cls).values() if f.back]
+
 
 
 # ------------------------------------------------------------------------------------ fetching

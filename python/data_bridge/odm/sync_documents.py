@@ -51,6 +51,19 @@ class Document(documents.Document):
     _find_one_cls = SyncFindOne
     _aggregation_cls = SyncAggregationQuery
 
+    @classmethod
+    def get_pymongo_collection(cls) -> Any:
+        """Return a blocking ``pymongo`` collection (``MongoClient``) on the same namespace.
+
+        Example:
+            >>> User.get_pymongo_collection().count_documents({})  # doctest: +SKIP
+            3
+
+        """
+        return cls._db_binding().pymongo_sync_collection()
+
+    get_motor_collection = get_pymongo_collection
+
     def insert(  # type: ignore[override]
         self, *, link_rule: Any = None, session: Any = None, skip_actions: SkipActions = None
     ) -> Self:

@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar, cast, overload
 
@@ -25,7 +26,31 @@ R = TypeVar("R")
 P = TypeVar("P")
 
 
-class SyncUpdateMany(queries.UpdateMany):
+class _RunOrWarn:
+    """A blocking write that only acts on ``.run()``: dropping it unrun warns.
+
+    Like asyncio's "coroutine ... was never awaited": ``User.find(...).update(...)`` without
+    ``.run()`` (Bunnet's convention) changes nothing, so saying nothing would hide the bug.
+    """
+
+    _db_ran = False
+
+    def _plan(self) -> Any:
+        self._db_ran = True  # run(), a bulk writer, anything that executes it goes through here
+        return super()._plan()  # type: ignore[misc]
+
+    def __del__(self) -> None:
+        if not self._db_ran:
+            model = getattr(getattr(self, "document_model", None), "__name__", "?")
+            warnings.warn(
+                f"{type(self).__name__} on {model} {getattr(self, 'find_query', {})!r} was never "
+                "run: call .run() to execute it (data_bridge.sync queries are lazy)",
+                RuntimeWarning,
+                stacklevel=1,
+            )
+
+
+class SyncUpdateMany(_RunOrWarn, queries.UpdateMany):
     """Blocking update of every match; ``.run()`` executes it.
 
     Example:
@@ -47,7 +72,7 @@ class SyncUpdateMany(queries.UpdateMany):
         return run_sync(self._plan())
 
 
-class SyncUpdateOne(queries.UpdateOne):
+class SyncUpdateOne(_RunOrWarn, queries.UpdateOne):
     """Blocking update of the first match; ``.run()`` executes it.
 
     Example:
@@ -69,7 +94,7 @@ class SyncUpdateOne(queries.UpdateOne):
         return run_sync(self._plan())
 
 
-class SyncDeleteMany(queries.DeleteMany):
+class SyncDeleteMany(_RunOrWarn, queries.DeleteMany):
     """Blocking delete of every match; ``.run()`` executes it.
 
     Example:
@@ -90,7 +115,7 @@ class SyncDeleteMany(queries.DeleteMany):
         return run_sync(self._plan())
 
 
-class SyncDeleteOne(queries.DeleteOne):
+class SyncDeleteOne(_RunOrWarn, queries.DeleteOne):
     """Blocking delete of the first match; ``.run()`` executes it.
 
     Example:
@@ -325,6 +350,10 @@ class SyncFindOne(SyncFindOneExplain, queries.FindOne[M]):  # type: ignore[misc]
     def count(self) -> int:  # type: ignore[override]
         """Return how many documents match the filter (as Beanie's FindOne.count)."""
         return run_sync(self._plan_count())
+
+    def exists(self) -> bool:  # type: ignore[override]
+        """Whether any document matches the filter (as Beanie's FindOne.exists)."""
+        return run_sync(self._plan_exists())
 
     # Return types narrowed to the blocking queries, as on ``SyncFindMany``.
 
