@@ -987,3 +987,24 @@ async def test_run_migrate_drops_indexes_only_when_allowed(
         assert ("title_1" in collection.index_information()) is not allow
     finally:
         pymongo_client.drop_database(name)
+
+
+async def test_update_with_a_pipeline(
+    helper_models: None, pymongo_client: pymongo.MongoClient, db_name: str
+) -> None:
+    await Revised.find_all().delete()
+    docs = [Revised(name=f"n{i}") for i in range(3)]
+    await Revised.insert_many(docs)
+    await Revised.find_all().update(
+        [{"$set": {"name": "piped"}}], [{"$set": {"name": {"$concat": ["$name", "!"]}}}]
+    )
+    stored = pymongo_client[db_name][Revised.get_collection_name()]
+    assert sorted(d["name"] for d in stored.find()) == ["piped!"] * 3
+    doc = await Revised.find_one(Revised.name == "piped!")
+    assert doc is not None
+    revision = doc.revision_id
+    await doc.update([{"$set": {"name": "one"}}])
+    assert doc.name == "one"
+    assert doc.revision_id != revision  # the revision is a last stage of the pipeline
+    with pytest.raises(TypeError, match="pipeline"):
+        await doc.update([{"$set": {"name": "x"}}], Set({Revised.name: "y"}))

@@ -73,8 +73,30 @@ def compile_sort(keys: Iterable[Any]) -> list[tuple[str, int]]:
     return out
 
 
-def compile_update(operations: Iterable[Any], encoders: Encoders | None = None) -> dict[str, Any]:
-    """Merge update operators / dicts into one update document (same operators merged)."""
+def compile_update(
+    operations: Iterable[Any], encoders: Encoders | None = None
+) -> dict[str, Any] | list[Any]:
+    """Merge update operators / dicts into one update document (same operators merged).
+
+    Lists are aggregation pipelines (``[{"$set": ...}, ...]``, MongoDB 4.2+): their stages are
+    sent in order, as one pipeline; a pipeline cannot be mixed with update operators.
+
+    Example:
+        >>> compile_update([{"$set": {"a": 1}}, {"$inc": {"n": 1}}, {"$set": {"b": 2}}])
+        {'$set': {'a': 1, 'b': 2}, '$inc': {'n': 1}}
+        >>> compile_update([[{"$set": {"a": 1}}], [{"$unset": "b"}]])
+        [{'$set': {'a': 1}}, {'$unset': 'b'}]
+
+    """
+    operations = list(operations)
+    pipelines = [op for op in operations if isinstance(op, list)]
+    if pipelines:
+        if len(pipelines) != len(operations):
+            raise TypeError(
+                "an update pipeline (a list of stages) cannot be mixed with update operators"
+            )
+        stages = [dict(stage) for pipeline in pipelines for stage in pipeline]
+        return encode(stages, encoders)  # type: ignore[no-any-return]
     merged: dict[str, Any] = {}
     for operation in operations:
         if not isinstance(operation, Mapping):

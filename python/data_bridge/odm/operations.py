@@ -324,7 +324,11 @@ def update(
     update_doc = compile_update(operations, cls.get_settings().bson_encoders)
     previous = _new_revision(doc)
     if cls.get_settings().use_revision:
-        update_doc.setdefault("$set", {})["revision_id"] = lazy.real_dict(doc)["revision_id"]
+        revision = {"revision_id": lazy.real_dict(doc)["revision_id"]}
+        if isinstance(update_doc, list):  # a pipeline: one more stage
+            update_doc.append({"$set": revision})
+        else:
+            update_doc.setdefault("$set", {}).update(revision)
     if bulk_writer is not None:
         from data_bridge.odm.bulk import UpdateOne
 

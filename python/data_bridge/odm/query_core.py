@@ -418,8 +418,8 @@ class UpdateQueryCore:
         """Shortcut for ``update(CurrentDate(expression))``."""
         return self.update(CurrentDate(expression), **kwargs)
 
-    def get_update_query(self) -> dict[str, Any]:
-        """Return the update document this query sends."""
+    def get_update_query(self) -> dict[str, Any] | list[Any]:
+        """Return the update document (or pipeline) this query sends."""
         encoders = self.document_model.get_settings().bson_encoders
         return compile_update(self.update_expressions, encoders)
 
