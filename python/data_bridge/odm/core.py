@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from data_bridge._engine import lazy_instances
 from data_bridge.errors import (
@@ -63,6 +63,27 @@ def _without_unused_revision(cls: type, plan: ModelPlan) -> ModelPlan:
 _object_setattr = object.__setattr__
 
 
+_BACK_LINKS: dict[type, list[tuple[tuple[str, ...], Any]]] = {}
+
+
+def _back_link_placeholders(cls: type) -> list[tuple[tuple[str, ...], Any]]:
+    """``[((name, alias), make placeholder)]`` of ``cls``'s back-link fields (cached)."""
+    found = _BACK_LINKS.get(cls)
+    if found is None:
+        found = []
+        for field in links.link_fields(cls).values():
+            if field.back:
+                names = (field.name, field.key)
+
+                def placeholder(field: links.LinkField = field) -> Any:
+                    back = links.BackLink(field.target())
+                    return [back] if field.many else back
+
+                found.append((names, placeholder))
+        _BACK_LINKS[cls] = found
+    return found
+
+
 class DocumentCore(BaseModel):
     """Shared base of async and sync documents (use ``data_bridge.Document``)."""
 
@@ -76,6 +97,24 @@ class DocumentCore(BaseModel):
 
     id: PydanticObjectId | None = Field(default=None, description="MongoDB document ObjectID")
     revision_id: UUID | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def fill_back_refs(cls, data: Any) -> Any:
+        """Give each ``BackLink`` field left out its placeholder, as Beanie does.
+
+        A back link is never stored: ``Door()`` is valid although ``Door.car: BackLink[Car]`` has
+        no default; until fetched, the field holds ``BackLink(Car)`` (a list of one for a list).
+        """
+        missing = _back_link_placeholders(cls)
+        if not missing or not isinstance(data, dict):
+            return data
+        filled = None
+        for names, placeholder in missing:
+            if not any(name in data for name in names):
+                filled = dict(data) if filled is None else filled
+                filled[names[0]] = placeholder()
+        return data if filled is None else filled
 
     _db_binding_: ClassVar[Binding | None] = None
     _db_settings_: ClassVar[DocumentSettings | None] = None

@@ -229,10 +229,12 @@ class FindMany(FindManyCore[M], FindManyArrow):
         **pymongo_kwargs: Any,
     ) -> AggregationQuery[Any]:
         """Return an aggregation over the matches (the find's filter/sort/skip/limit come first)."""
+        # Beanie's order: the find's match (and link lookups), the user's stages, then the
+        # find's sort / skip / limit.
         return self._aggregation_cls(
             self.document_model,
-            aggregation_pipeline,
-            self._aggregate_stages(),
+            self.build_aggregation_pipeline(*aggregation_pipeline),
+            [],
             projection_model,
             session or self.session,
             **pymongo_kwargs,
@@ -333,3 +335,7 @@ class FindOne(FindOneCore[M], FindOneExplain):
     async def count(self) -> int:
         """Return how many documents match the filter (as Beanie's FindOne.count)."""
         return await run_async(self._plan_count())
+
+    async def exists(self) -> bool:
+        """Whether any document matches the filter (as Beanie's FindOne.exists)."""
+        return await run_async(self._plan_exists())

@@ -5,11 +5,18 @@ Builders return ``self`` so calls chain; terminal operations are plans (see ``ex
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from data_bridge.odm import drift, inheritance, link_lookup, links
-from data_bridge.odm.compile import compile_filter, compile_sort, compile_update, projection_of
+from data_bridge.odm.compile import (
+    compile_filter,
+    compile_sort,
+    compile_update,
+    full_projection,
+    projection_of,
+)
 from data_bridge.odm.executor import CURRENT_SESSION, Call, Plan
 from data_bridge.odm.operators.update.general import CurrentDate, Inc, Set
 from data_bridge.odm.pymongo_sessions import PymongoRoute, is_pymongo_session
@@ -23,7 +30,33 @@ Q = TypeVar("Q", bound="FindQueryCore[Any]")
 R = TypeVar("R")
 
 
-class FindQueryCore(Generic[M]):
+C = TypeVar("C", bound="Cloneable")
+
+
+class Cloneable:
+    """``clone()`` for query objects, as Beanie's ``CloneInterface``."""
+
+    # Held by reference in a clone: classes, sessions and bulk writers are shared, not copied.
+    _shared_on_clone = frozenset({"session", "bulk_writer", "upsert_insert_doc"})
+
+    def clone(self: C) -> C:
+        """Return an independent copy: builders called on it leave this query unchanged.
+
+        Example:
+            >>> q = User.find(User.age > 3)  # doctest: +SKIP
+            >>> narrower = q.clone().find(User.name == "x")  # doctest: +SKIP
+            >>> narrower.get_filter_query() == q.get_filter_query()  # doctest: +SKIP
+            False
+
+        """
+        new = copy.copy(self)
+        for name, value in vars(self).items():
+            if name not in self._shared_on_clone and isinstance(value, (list, dict)):
+                setattr(new, name, copy.deepcopy(value))
+        return new
+
+
+class FindQueryCore(Cloneable, Generic[M]):
     """Filters, sort, skip, limit and projection of a find (``FindMany`` / ``FindOne``)."""
 
     def __init__(
@@ -250,6 +283,10 @@ class FindQueryCore(Generic[M]):
         )
         return int(count)
 
+    def _plan_exists(self) -> Plan[bool]:
+        count = yield from self._plan_count(1)
+        return count > 0
+
     def _stream(self) -> Any:
         pipeline = self._link_pipeline(self.limit_number)
         session = self.session or CURRENT_SESSION.get()
@@ -267,6 +304,38 @@ class FindQueryCore(Generic[M]):
         )
 
 
+def _split_text(query: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Split a filter's top-level conditions into ``$text`` ones and the others."""
+    parts = list(query.get("$and", [])) if set(query) == {"$and"} else [query] if query else []
+    text: list[dict[str, Any]] = []
+    rest: list[dict[str, Any]] = []
+    for part in parts:
+        if "$text" in part and len(part) > 1:
+            text.append({"$text": part["$text"]})
+            rest.append({k: v for k, v in part.items() if k != "$text"})
+        else:
+            (text if "$text" in part else rest).append(part)
+    return text, rest
+
+
+def _fetched_paths(condition: Any) -> Any:
+    """Rewrite ``link.$id`` paths of a filter to ``link._id`` (links replaced by documents)."""
+    if isinstance(condition, list):
+        return [_fetched_paths(item) for item in condition]
+    if not isinstance(condition, dict):
+        return condition
+    out: dict[str, Any] = {}
+    for key, value in condition.items():
+        if key.endswith(".$id") or ".$id." in key:
+            key = key.replace(".$id", "._id")
+        out[key] = _fetched_paths(value) if key.startswith("$") else value
+    return out
+
+
+def _all_of(conditions: list[dict[str, Any]]) -> dict[str, Any]:
+    return conditions[0] if len(conditions) == 1 else {"$and": conditions}
+
+
 def _sorts_by_distance(query: Any) -> bool:
     """Whether a filter uses ``$near`` / ``$nearSphere`` anywhere."""
     if isinstance(query, Mapping):
@@ -282,6 +351,60 @@ def _sorts_by_distance(query: Any) -> bool:
 class FindManyCore(FindQueryCore[M]):
     """Shared logic of ``FindMany``."""
 
+    def find_many(self, *args: Mapping[str, Any] | bool, **kwargs: Any) -> Any:
+        """Beanie's name for :meth:`find` on a query: add filters (AND-combined) and options."""
+        return self.find(*args, **kwargs)
+
+    def build_aggregation_pipeline(
+        self, *extra_stages: dict[str, Any], project_stage: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Return the pipeline of an aggregation over this find, as Beanie builds it.
+
+        ``$text`` conditions first (the server needs them in the first stage), then, with
+        ``fetch_links``, the stages replacing links by their documents, the other conditions,
+        ``extra_stages``, and the find's sort / skip / limit after them, then ``project_stage``.
+
+        Example:
+            >>> User.find(User.age > 3, sort="name").build_aggregation_pipeline(  # doctest: +SKIP
+            ...     {"$group": {"_id": "$city"}}
+            ... )
+            [{'$match': {'age': {'$gt': 3}}}, {'$group': {'_id': '$city'}}, {'$sort': {'name': 1}}]
+
+        """
+        text, rest = _split_text(self.get_filter_query())
+        stages: list[dict[str, Any]] = []
+        if text:
+            stages.append({"$match": _all_of(text)})
+        if self.fetch_links:
+            linked = link_lookup.plan_for(
+                self.document_model,
+                _all_of(rest) if rest else {},
+                [],
+                links.default_depth(self.document_model, self.nesting_depth),
+                self.nesting_depths_per_field,
+                replace_links=True,
+            )
+            if linked.after:
+                # Conditions on linked documents: matched where the lookups make them visible.
+                stages.extend(linked.stages(None, None, sort=False))
+                rest = []
+            else:
+                stages.extend([*linked.lookups, *linked.replace])
+                # After the lookups a link holds its document: its id is `_id`, no longer `$id`.
+                rest = [_fetched_paths(part) for part in rest]
+        if rest:
+            stages.append({"$match": _all_of(rest)})
+        stages.extend(extra_stages)
+        if self.sort_expressions:
+            stages.append({"$sort": dict(self.sort_expressions)})
+        if self.skip_number:
+            stages.append({"$skip": self.skip_number})
+        if self.limit_number:
+            stages.append({"$limit": self.limit_number})
+        if project_stage is not None:
+            stages.append(project_stage)
+        return stages
+
     def _plan_to_list(self, length: int | None) -> Plan[list[M]]:
         limit = self.limit_number
         if length is not None:
@@ -291,10 +414,6 @@ class FindManyCore(FindQueryCore[M]):
     def _plan_first(self) -> Plan[M | None]:
         docs = yield from drift.lossless(self, self._plan_find(1))
         return docs[0] if docs else None
-
-    def _plan_exists(self) -> Plan[bool]:
-        count = yield from self._plan_count(1)
-        return count > 0
 
     def _aggregate_stages(self) -> list[dict[str, Any]]:
         linked = self._linked(replace_links=True)
@@ -327,6 +446,10 @@ class FindManyCore(FindQueryCore[M]):
 class FindOneCore(FindQueryCore[M]):
     """Shared logic of ``FindOne``."""
 
+    def find_one(self, *args: Mapping[str, Any] | bool, **kwargs: Any) -> Any:
+        """Beanie's name for :meth:`find` on a query: add filters (AND-combined) and options."""
+        return self.find(*args, **kwargs)
+
     def _plan_one(self) -> Plan[M | None]:
         docs = yield from drift.lossless(self, self._plan_find(1))
         return docs[0] if docs else None
@@ -352,7 +475,7 @@ class FindOneCore(FindQueryCore[M]):
         return result
 
 
-class UpdateQueryCore:
+class UpdateQueryCore(Cloneable):
     """Shared logic of ``UpdateMany`` / ``UpdateOne``."""
 
     def __init__(self, document_model: type[Any], find_query: dict[str, Any], many: bool) -> None:
@@ -418,6 +541,11 @@ class UpdateQueryCore:
         """Shortcut for ``update(CurrentDate(expression))``."""
         return self.update(CurrentDate(expression), **kwargs)
 
+    @property
+    def update_query(self) -> dict[str, Any] | list[Any]:
+        """The update document this query sends (Beanie's name for :meth:`get_update_query`)."""
+        return self.get_update_query()
+
     def get_update_query(self) -> dict[str, Any] | list[Any]:
         """Return the update document (or pipeline) this query sends."""
         encoders = self.document_model.get_settings().bson_encoders
@@ -470,7 +598,7 @@ class UpdateQueryCore:
         )
 
 
-class DeleteQueryCore:
+class DeleteQueryCore(Cloneable):
     """Shared logic of ``DeleteMany`` / ``DeleteOne``."""
 
     def __init__(
@@ -503,7 +631,7 @@ class DeleteQueryCore:
         return result
 
 
-class AggregationQueryCore(Generic[R]):
+class AggregationQueryCore(Cloneable, Generic[R]):
     """Shared logic of ``AggregationQuery``."""
 
     def __init__(
@@ -523,8 +651,11 @@ class AggregationQueryCore(Generic[R]):
         self.pymongo_kwargs = pymongo_kwargs
 
     def get_aggregation_pipeline(self) -> list[dict[str, Any]]:
-        """Return the pipeline sent: the find's stages, then the user's."""
-        return [*self.find_stages, *self.aggregation_pipeline]
+        """Return the pipeline sent: the find's stages, the user's, the projection model's."""
+        pipeline = [*self.find_stages, *self.aggregation_pipeline]
+        if self.projection_model is not None:
+            pipeline.append({"$project": full_projection(self.projection_model)})
+        return pipeline
 
     def _plan_to_list(self, length: int | None) -> Plan[list[R]]:
         pipeline = self.get_aggregation_pipeline()

@@ -1,0 +1,83 @@
+"""A ``BackLink`` field needs no value: left out, it holds a placeholder, as in Beanie.
+
+Back links are never stored, so ``Target()`` must be valid although ``back: BackLink[Source]``
+has no default; the placeholder is ``BackLink(Source)`` (a list of one for a list of back
+links), and ``fetch_links=True`` replaces it with the linking documents.
+"""
+
+from __future__ import annotations
+
+import pymongo
+import pytest
+from data_bridge import BackLink, Document, Link, init
+from pydantic import Field
+
+
+class Target(Document):
+    back: BackLink[Source] = Field(json_schema_extra={"original_field": "link"})
+    s: str = "t"
+
+    class Settings:
+        name = "back_placeholder_targets"
+
+
+class ListTarget(Document):
+    back: list[BackLink[ListSource]] = Field(json_schema_extra={"original_field": "links"})
+
+    class Settings:
+        name = "back_placeholder_list_targets"
+
+
+class Source(Document):
+    link: Link[Target]
+
+    class Settings:
+        name = "back_placeholder_sources"
+
+
+class ListSource(Document):
+    links: list[Link[ListTarget]]
+
+    class Settings:
+        name = "back_placeholder_list_sources"
+
+
+MODELS = [Target, ListTarget, Source, ListSource]
+
+
+@pytest.fixture
+async def models(mongodb_uri: str, db_name: str, raw: pymongo.database.Database) -> None:
+    await init(database=db_name, connection_string=mongodb_uri, document_models=MODELS)
+    for model in MODELS:
+        raw[model.get_collection_name()].delete_many({})
+
+
+async def test_left_out_back_links_hold_placeholders(
+    models: None, raw: pymongo.database.Database
+) -> None:
+    target, list_target = Target(), ListTarget()
+
+    assert isinstance(target.back, BackLink)
+    assert target.back.document_class is Source
+    assert [type(b) for b in list_target.back] == [BackLink]
+    assert list_target.back[0].document_class is ListSource
+
+    await target.insert()
+    await list_target.insert()
+    stored = raw[Target.get_collection_name()].find_one({"_id": target.id})
+    assert stored is not None
+    assert "back" not in stored or stored["back"] is None  # never stored
+    await Source(link=target).insert()
+    await ListSource(links=[list_target]).insert()
+
+    fetched = await Target.get(target.id, fetch_links=True)
+    fetched_list = await ListTarget.get(list_target.id, fetch_links=True)
+
+    assert fetched is not None
+    assert isinstance(fetched.back, Source)
+    assert fetched_list is not None
+    assert [type(b) for b in fetched_list.back] == [ListSource]
+
+
+def test_given_back_links_are_kept() -> None:
+    assert Target(back=None).back is None
