@@ -662,10 +662,9 @@ def write_linked(doc: Any, link_rule: Any, session: Any) -> Plan[None]:
 
     for linked in _linked_documents(doc):
         yield from write_linked(linked, link_rule, session)
-        if linked.id is None:
-            yield from operations.insert(linked, session, None)
-        else:
-            yield from operations.save(linked, session, False, None)
+        # Saved, new or not, as Beanie does: a cascade fires the Save (and Update) events of
+        # the documents it writes, never Insert (that belongs to an explicit insert()).
+        yield from operations.save(linked, session, False, None)
 
 
 def with_write_rule(doc: Any, link_rule: Any, session: Any, plan: Plan[T]) -> Plan[T]:
