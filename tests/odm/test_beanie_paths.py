@@ -529,6 +529,26 @@ class Bike(Vehicle):
     bell: bool = True
 
 
+class Machine(Document):
+    name: str
+
+    class Settings:
+        is_root = True
+
+
+class Truck(Machine):
+    class Settings:
+        class_id_value = "truck"
+
+
+class Tipper(Truck):
+    pass
+
+
+class Crane(Machine):
+    pass
+
+
 class CustomInit(Document):
     marker: ClassVar[str] = "before"
 
@@ -544,7 +564,7 @@ class OldStyle(Document):
         name = "old_style"
 
 
-HELPER_MODELS = [Door, Encoded, Linked, Revised, Vehicle, Bike]
+HELPER_MODELS = [Door, Encoded, Linked, Revised, Vehicle, Bike, Machine, Truck, Tipper, Crane]
 
 
 @pytest.fixture(scope="module")
@@ -707,6 +727,31 @@ class TestDumpAndParse:
         assert back["garages"].link_type is LinkTypes.BACK_LIST
         assert back["garage"].lookup_field_name == "owner"
         assert Door.get_link_fields() is None
+
+    async def test_class_ids_and_class_id_value(
+        self, helper_models: None, pymongo_client: pymongo.MongoClient, db_name: str
+    ) -> None:
+        assert (Machine._class_id, Crane._class_id) == ("Machine", "Machine.Crane")
+        assert (Truck._class_id, Tipper._class_id) == ("truck", "truck.Tipper")
+        assert Door._class_id is None
+        await Machine.find_all(with_children=True).delete()
+        await Tipper(name="t").insert()
+        await Crane(name="c").insert()
+        stored = pymongo_client[db_name][Machine.get_collection_name()]
+        assert sorted(d["_class_id"] for d in stored.find()) == ["Machine.Crane", "truck.Tipper"]
+        trucks = await Truck.find_all(with_children=True).to_list()
+        assert [type(d) for d in trucks] == [Tipper]
+        machines = await Machine.find_all(with_children=True).sort("name").to_list()
+        assert [type(d) for d in machines] == [Crane, Tipper]
+
+    async def test_link_from_id(self, helper_models: None) -> None:
+        door = await Door(t=3).insert()
+        link = Door.link_from_id(door.id)
+        assert link.ref.id == door.id
+        assert link.ref.collection == Door.get_collection_name()
+        fetched = await link.fetch()
+        assert isinstance(fetched, Door)
+        assert fetched.t == 3
 
     def test_construct_lookup_queries_fetches_every_link(self) -> None:
         stages = construct_lookup_queries(Encoded)

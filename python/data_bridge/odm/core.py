@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
+from bson import DBRef
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from data_bridge._engine import lazy_instances
@@ -116,6 +117,8 @@ class DocumentCore(BaseModel):
                 filled[names[0]] = placeholder()
         return data if filled is None else filled
 
+    _class_id: ClassVar[str | None] = None
+    """The class id stored with this class's documents in a hierarchy (Beanie's ``_class_id``)."""
     _db_binding_: ClassVar[Binding | None] = None
     _db_settings_: ClassVar[DocumentSettings | None] = None
     _db_actions_: ClassVar[Registry | None] = None
@@ -145,6 +148,7 @@ class DocumentCore(BaseModel):
         cls._db_list_adapter_ = None
         inheritance.forget(cls)
         links.forget(cls)
+        cls._class_id = inheritance.class_id_of(cls)
         if cls.__pydantic_complete__:
             cls._db_setup()
 
@@ -190,6 +194,16 @@ class DocumentCore(BaseModel):
             actions = collect_actions(cls)
             cls._db_actions_ = actions
         return actions
+
+    @classmethod
+    def link_from_id(cls, id: Any) -> links.Link[Any]:
+        """Return a ``Link`` to the document of this class with id ``id`` (nothing is fetched).
+
+        Example:
+            >>> house.door = Door.link_from_id(door_id)  # doctest: +SKIP
+
+        """
+        return links.Link(DBRef(cls.get_collection_name(), id), cls)
 
     @classmethod
     def get_link_fields(cls) -> dict[str, links.LinkInfo] | None:

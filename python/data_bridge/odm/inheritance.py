@@ -75,6 +75,9 @@ def class_id_of(cls: type) -> str | None:
         >>> class_id_of(Car)  # doctest: +SKIP
         'Vehicle.Car'
 
+    It is the parent's id and the class name (``Vehicle.Car.Bus``); ``Settings.class_id_value``
+    names a class instead (its children then extend that name: ``car.Bus``).
+
     """
     union = union_of(cls)
     if union is not None:
@@ -82,8 +85,13 @@ def class_id_of(cls: type) -> str | None:
     root = root_of(cls)
     if root is None:
         return None
-    chain = [k.__name__ for k in reversed(cls.__mro__) if issubclass(k, root) and k is not root]
-    return ".".join([root.__name__, *chain])
+    own = _own_setting(cls, "class_id_value")  # Beanie 2.1: a class's own id replaces its path
+    if own is not None:
+        return str(own)
+    if cls is root:
+        return cls.__name__
+    parent = next(k for k in cls.__mro__[1:] if isinstance(k, type) and issubclass(k, root))
+    return f"{class_id_of(parent)}.{cls.__name__}"
 
 
 def descendants(cls: type) -> list[type]:

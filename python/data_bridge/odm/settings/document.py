@@ -47,6 +47,8 @@ class DocumentSettings(BaseModel):
     """Type → function used to encode values of that type when writing."""
     projection: dict[str, Any] | None = None
     class_id: str = "_class_id"
+    class_id_value: str | None = None
+    """This class's own class id in a hierarchy (default: the parent's id and the class name)."""
     """Storage key of the class id in inheritance hierarchies and unions."""
     is_root: bool = False
     """This class roots a hierarchy: subclasses share its collection (see inheritance.py)."""
