@@ -726,7 +726,8 @@ class TestDumpAndParse:
         assert back["garage"].link_type is LinkTypes.BACK_DIRECT
         assert back["garages"].link_type is LinkTypes.BACK_LIST
         assert back["garage"].lookup_field_name == "owner"
-        assert Door.get_link_fields() is None
+        assert Door.get_link_fields() == {}
+        assert Garage._link_fields.keys() == links.keys()
 
     async def test_class_ids_and_class_id_value(
         self, helper_models: None, pymongo_client: pymongo.MongoClient, db_name: str

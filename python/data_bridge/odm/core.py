@@ -85,6 +85,13 @@ def _back_link_placeholders(cls: type) -> list[tuple[tuple[str, ...], Any]]:
     return found
 
 
+class _LinkFields:
+    """``Document._link_fields``, computed from the class's fields when read."""
+
+    def __get__(self, instance: Any, owner: type) -> dict[str, links.LinkInfo]:
+        return links.link_infos(owner)
+
+
 class DocumentCore(BaseModel):
     """Shared base of async and sync documents (use ``data_bridge.Document``)."""
 
@@ -119,6 +126,8 @@ class DocumentCore(BaseModel):
 
     _class_id: ClassVar[str | None] = None
     """The class id stored with this class's documents in a hierarchy (Beanie's ``_class_id``)."""
+    _link_fields: ClassVar[_LinkFields] = _LinkFields()
+    """Beanie's class attribute: the link fields by name (as ``get_link_fields()``)."""
     _db_binding_: ClassVar[Binding | None] = None
     _db_settings_: ClassVar[DocumentSettings | None] = None
     _db_actions_: ClassVar[Registry | None] = None
@@ -206,8 +215,8 @@ class DocumentCore(BaseModel):
         return links.Link(DBRef(cls.get_collection_name(), id), cls)
 
     @classmethod
-    def get_link_fields(cls) -> dict[str, links.LinkInfo] | None:
-        """Return the Link / BackLink fields by name, as Beanie describes them (None: no links).
+    def get_link_fields(cls) -> dict[str, links.LinkInfo]:
+        """Return the Link / BackLink fields by name, as Beanie describes them.
 
         Example:
             >>> Car.get_link_fields()["door"].document_class  # doctest: +SKIP

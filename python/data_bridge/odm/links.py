@@ -466,11 +466,9 @@ class LinkInfo(BaseModel):
     is_fetchable: bool = True
 
 
-def link_infos(cls: type) -> dict[str, LinkInfo] | None:
-    """Return ``cls``'s link fields as :class:`LinkInfo` by field name (None: it has none)."""
+def link_infos(cls: type) -> dict[str, LinkInfo]:
+    """Return ``cls``'s link fields as :class:`LinkInfo` by field name."""
     found = link_fields(cls)
-    if not found:
-        return None
     infos = {}
     for name, field in found.items():
         optional = _strip(cls.__pydantic_fields__[name].annotation)[1]  # type: ignore[attr-defined]
