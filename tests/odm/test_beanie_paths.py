@@ -744,6 +744,11 @@ class TestDumpAndParse:
         assert [type(d) for d in trucks] == [Tipper]
         machines = await Machine.find_all(with_children=True).sort("name").to_list()
         assert [type(d) for d in machines] == [Crane, Tipper]
+        assert (Tipper._parent, Truck._parent, Machine._parent) == (Truck, Machine, None)
+        await Machine.delete_all()  # the Machine documents only: there are none
+        assert await Machine.find_all(with_children=True).count() == 2
+        await Truck.delete_all(with_children=True)
+        assert [type(d) for d in await Machine.find_all(with_children=True).to_list()] == [Crane]
 
     async def test_link_from_id(self, helper_models: None) -> None:
         door = await Door(t=3).insert()

@@ -126,6 +126,8 @@ class DocumentCore(BaseModel):
 
     _class_id: ClassVar[str | None] = None
     """The class id stored with this class's documents in a hierarchy (Beanie's ``_class_id``)."""
+    _parent: ClassVar[type | None] = None
+    """The nearest ancestor class in an inheritance hierarchy (Beanie's ``_parent``)."""
     _link_fields: ClassVar[_LinkFields] = _LinkFields()
     """Beanie's class attribute: the link fields by name (as ``get_link_fields()``)."""
     _db_binding_: ClassVar[Binding | None] = None
@@ -158,6 +160,7 @@ class DocumentCore(BaseModel):
         inheritance.forget(cls)
         links.forget(cls)
         cls._class_id = inheritance.class_id_of(cls)
+        cls._parent = inheritance.parent_of(cls)
         if cls.__pydantic_complete__:
             cls._db_setup()
 

@@ -682,15 +682,19 @@ class Document(DocumentCore, ArrowDocument):
         cls,
         session: Any = None,
         bulk_writer: BulkWriterCore | None = None,
+        with_children: bool = False,
         **pymongo_kwargs: Any,
     ) -> Any:
-        """Delete every document; the DeleteResult.
+        """Delete every document of this class (and of its subclasses with ``with_children``).
+
+        Outside an inheritance hierarchy that is the whole collection. Returns the DeleteResult.
 
         Example:
             >>> await User.delete_all()  # doctest: +SKIP
 
         """
-        return await cls.find_all().delete(session=session, bulk_writer=bulk_writer)
+        query = cls.find_all(with_children=with_children)
+        return await query.delete(session=session, bulk_writer=bulk_writer)
 
     @classmethod
     def bulk_writer(

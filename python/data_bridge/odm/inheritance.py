@@ -88,10 +88,24 @@ def class_id_of(cls: type) -> str | None:
     own = _own_setting(cls, "class_id_value")  # Beanie 2.1: a class's own id replaces its path
     if own is not None:
         return str(own)
-    if cls is root:
+    parent = parent_of(cls)
+    if parent is None:
         return cls.__name__
-    parent = next(k for k in cls.__mro__[1:] if isinstance(k, type) and issubclass(k, root))
     return f"{class_id_of(parent)}.{cls.__name__}"
+
+
+def parent_of(cls: type) -> type | None:
+    """Return the nearest ancestor of ``cls`` in its hierarchy (None for the root or outside one).
+
+    Example:
+        >>> parent_of(Bus)  # doctest: +SKIP
+        <class 'Car'>
+
+    """
+    root = root_of(cls)
+    if root is None or cls is root:
+        return None
+    return next(k for k in cls.__mro__[1:] if isinstance(k, type) and issubclass(k, root))
 
 
 def descendants(cls: type) -> list[type]:

@@ -485,10 +485,15 @@ class Document(documents.Document):
 
     @classmethod
     def delete_all(
-        cls, session: Any = None, bulk_writer: BulkWriterCore | None = None, **pymongo_kwargs: Any
+        cls,
+        session: Any = None,
+        bulk_writer: BulkWriterCore | None = None,
+        with_children: bool = False,
+        **pymongo_kwargs: Any,
     ) -> Any:
-        """Delete every document; the DeleteResult."""
-        return cls.find_all().delete(session=session, bulk_writer=bulk_writer).run()
+        """Delete every document of this class (and subclasses with ``with_children``)."""
+        query = cls.find_all(with_children=with_children)
+        return query.delete(session=session, bulk_writer=bulk_writer).run()
 
     @classmethod
     def bulk_writer(  # type: ignore[override]
