@@ -575,13 +575,17 @@ fn driver_error(py: Python<'_>, error: DriverError) -> PyResult<PyErr> {
             write_error(py, e.message.clone(), 0, failure, details.as_ref())
         }
         ErrorKind::Write(WriteFailure::WriteConcernError(ref e)) => {
-            let (state, attrs) = server_failure(
-                py,
-                Some(e.code),
-                Some(&e.code_name),
-                labels,
-                e.details.as_ref(),
-            )?;
+            // pymongo's details: the server's writeConcernError entry, errInfo inside it.
+            let mut entry = bson::doc! {
+                "code": e.code,
+                "codeName": e.code_name.as_str(),
+                "errmsg": e.message.as_str(),
+            };
+            if let Some(info) = &e.details {
+                entry.insert("errInfo", info.clone());
+            }
+            let (state, attrs) =
+                server_failure(py, Some(e.code), Some(&e.code_name), labels, Some(&entry))?;
             let kind = Mirrored::WriteConcernError;
             raise_mirrored(py, kind, e.message.clone(), state, &attrs)
         }
