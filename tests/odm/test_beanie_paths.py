@@ -549,6 +549,21 @@ class Crane(Machine):
     pass
 
 
+class Animal(Document):
+    name: str
+
+    class Settings:
+        is_root = True
+        class_id = "kind"
+
+
+class Dog(Animal):
+    kind: str = "dog"
+
+    class Settings:
+        class_id_value = "dog"
+
+
 class CustomInit(Document):
     marker: ClassVar[str] = "before"
 
@@ -564,7 +579,10 @@ class OldStyle(Document):
         name = "old_style"
 
 
-HELPER_MODELS = [Door, Encoded, Linked, Revised, Vehicle, Bike, Machine, Truck, Tipper, Crane]
+HELPER_MODELS = [
+    *[Door, Encoded, Linked, Revised, Vehicle, Bike],
+    *[Machine, Truck, Tipper, Crane, Animal, Dog],
+]
 
 
 @pytest.fixture(scope="module")
@@ -749,6 +767,17 @@ class TestDumpAndParse:
         assert await Machine.find_all(with_children=True).count() == 2
         await Truck.delete_all(with_children=True)
         assert [type(d) for d in await Machine.find_all(with_children=True).to_list()] == [Crane]
+
+    async def test_a_field_stored_under_the_class_id_key(
+        self, helper_models: None, pymongo_client: pymongo.MongoClient, db_name: str
+    ) -> None:
+        await Dog.insert_many([Dog(name="a")])
+        await Dog(name="b").insert()
+        stored = pymongo_client[db_name][Animal.get_collection_name()]
+        raw = stored.find_raw_batches({}, {"_id": 0}).next()
+        assert raw.count(b"kind") == 2  # once per document: never written twice
+        dogs = await Animal.find_all(with_children=True).sort("name").to_list()
+        assert [(type(d), d.kind) for d in dogs] == [(Dog, "dog"), (Dog, "dog")]
 
     async def test_link_from_id(self, helper_models: None) -> None:
         door = await Door(t=3).insert()

@@ -85,6 +85,12 @@ def _build_layout(cls: type[DocumentCore]) -> Any:
     id_class = id_core if id_core is PydanticObjectId else None
     revision = "revision_id" if settings.use_revision and "revision_id" in fields else None
     class_id = inheritance.class_id_of(cls)
+    if class_id is not None and any(
+        _key(info, name) == settings.class_id for name, info in fields.items()
+    ):
+        # A field stored under the class id key (Beanie's `class_id = "type"` next to a `type`
+        # field): the general path writes the key once, the class id winning.
+        raise _Unsupported(f"a field is stored under the class id key {settings.class_id!r}")
     return _engine.ModelLayout(
         _fields_of(cls, [cls]),
         id_field="id",
