@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pymongo
 import pytest
-from data_bridge import BackLink, Document, Link, init
+from data_bridge import BackLink, DeleteRules, Document, Link, WriteRules, init
 from pydantic import Field
 
 
@@ -30,6 +30,7 @@ class ListTarget(Document):
 
 class Source(Document):
     link: Link[Target]
+    note: str = ""
 
     class Settings:
         name = "back_placeholder_sources"
@@ -81,3 +82,40 @@ async def test_left_out_back_links_hold_placeholders(
 
 def test_given_back_links_are_kept() -> None:
     assert Target(back=None).back is None
+
+
+async def test_write_rule_saves_fetched_back_linked_documents(
+    models: None, raw: pymongo.database.Database
+) -> None:
+    target = await Target().insert()
+    source = await Source(link=target).insert()
+    sources = raw[Source.get_collection_name()]
+
+    fetched = await Target.get(target.id, fetch_links=True)
+    assert fetched is not None
+    fetched.back.note = "changed through the back link"
+    await fetched.save()  # WriteRules.DO_NOTHING: the back-linked document is left alone
+    assert sources.find_one({"_id": source.id})["note"] == ""
+    await fetched.save(link_rule=WriteRules.WRITE)
+    assert sources.find_one({"_id": source.id})["note"] == "changed through the back link"
+
+    placeholder = Target()
+    placeholder.back.note = "kept"  # an unfetched placeholder takes attributes, as Beanie's
+    assert placeholder.back.note == "kept"
+
+
+async def test_delete_links_deletes_fetched_back_linked_documents(models: None) -> None:
+    kept_target = await Target().insert()
+    kept = await Source(link=kept_target).insert()
+    target = await Target().insert()
+    source = await Source(link=target).insert()
+
+    unfetched = await Target.get(kept_target.id)
+    assert unfetched is not None
+    await unfetched.delete(link_rule=DeleteRules.DELETE_LINKS)  # back link not fetched
+    fetched = await Target.get(target.id, fetch_links=True)
+    assert fetched is not None
+    await fetched.delete(link_rule=DeleteRules.DELETE_LINKS)
+
+    assert await Source.get(kept.id) is not None
+    assert await Source.get(source.id) is None

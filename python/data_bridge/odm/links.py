@@ -185,7 +185,7 @@ class BackLink(Generic[T]):
 
     """
 
-    __slots__ = ("document_class",)
+    # No __slots__: as in Beanie, attributes may be set on an unfetched placeholder.
 
     def __init__(self, document_class: type[T]) -> None:
         self.document_class = document_class
@@ -492,7 +492,6 @@ def back_link_keys(cls: type) -> list[str]:
     return [f.key for f in link_fields(cls).values() if f.back]
 
 
-
 # ------------------------------------------------------------------------------------ fetching
 
 
@@ -640,10 +639,9 @@ def default_depth(cls: Any, nesting_depth: int | None) -> int:
 
 
 def _linked_documents(doc: Any) -> list[Any]:
+    # Forward links, and back links once fetched (Beanie writes both with WriteRules.WRITE).
     out: list[Any] = []
     for field in link_fields(type(doc)).values():
-        if field.back:
-            continue
         value = lazy.real_dict(doc).get(field.name, MISSING_VALUE)
         if value is MISSING_VALUE:
             value = getattr(doc, field.name)
@@ -652,14 +650,20 @@ def _linked_documents(doc: Any) -> list[Any]:
     return out
 
 
-def write_linked(doc: Any, link_rule: Any, session: Any) -> Plan[None]:
-    """With ``WriteRules.WRITE``, insert new and save existing linked documents first."""
+def write_linked(
+    doc: Any, link_rule: Any, session: Any, seen: set[int] | None = None
+) -> Plan[None]:
+    """With ``WriteRules.WRITE``, save the linked (and fetched back-linked) documents first."""
     if link_rule is None or WriteRules(link_rule) is not WriteRules.WRITE:
         return
     from data_bridge.odm import operations
 
+    seen = {id(doc)} if seen is None else seen
     for linked in _linked_documents(doc):
-        yield from write_linked(linked, link_rule, session)
+        if id(linked) in seen:
+            continue  # a cycle (a back link to a document already being written)
+        seen.add(id(linked))
+        yield from write_linked(linked, link_rule, session, seen)
         # Saved, new or not, as Beanie does: a cascade fires the Save (and Update) events of
         # the documents it writes, never Insert (that belongs to an explicit insert()).
         yield from operations.save(linked, session, False, None)
@@ -688,9 +692,14 @@ def delete_linked(doc: Any, link_rule: Any, session: Any) -> Plan[None]:
     from data_bridge.odm import operations
 
     for field in link_fields(type(doc)).values():
-        if field.back:
-            continue
         value = getattr(doc, field.name)
+        if field.back:
+            # Back links: the linking documents, when fetched (as Beanie; never a query).
+            for linked in value if type(value) is list else [value]:
+                if _is_document(linked) and linked.id is not None:
+                    yield from delete_linked(linked, link_rule, session)
+                    yield from operations.delete(linked, session, None, None)
+            continue
         ids = [ref.id for ref in _refs_of(value)]
         if not ids:
             continue
