@@ -22,7 +22,16 @@ import data_bridge.sync
 import pymongo
 import pytest
 from bson import Binary, Decimal128, ObjectId, Regex
-from data_bridge import BackLink, Document, Indexed, Link, before_event, init
+from data_bridge import (
+    BackLink,
+    BulkWriter,
+    Document,
+    Indexed,
+    Link,
+    UnionDoc,
+    before_event,
+    init,
+)
 from data_bridge.executors.migrate import MigrationSettings, run_migrate
 from data_bridge.migrations.models import MigrationLog, RunningDirections
 from data_bridge.odm.actions import Before, EventTypes, Insert, Update, wrap_with_actions
@@ -564,6 +573,26 @@ class Dog(Animal):
         class_id_value = "dog"
 
 
+class Shelter(UnionDoc):
+    class Settings:
+        name = "paths_shelter"
+
+
+class Cat(Document):
+    lives: int = 9
+
+    class Settings:
+        union_doc = Shelter
+        name = "cats"  # in a union: the alias stored as class id, not a collection
+
+
+class Hamster(Document):
+    wheel: bool = True
+
+    class Settings:
+        union_doc = Shelter
+
+
 class CustomInit(Document):
     marker: ClassVar[str] = "before"
 
@@ -581,7 +610,7 @@ class OldStyle(Document):
 
 HELPER_MODELS = [
     *[Door, Encoded, Linked, Revised, Vehicle, Bike],
-    *[Machine, Truck, Tipper, Crane, Animal, Dog],
+    *[Machine, Truck, Tipper, Crane, Animal, Dog, Shelter, Cat, Hamster],
 ]
 
 
@@ -778,6 +807,21 @@ class TestDumpAndParse:
         assert raw.count(b"kind") == 2  # once per document: never written twice
         dogs = await Animal.find_all(with_children=True).sort("name").to_list()
         assert [(type(d), d.kind) for d in dogs] == [(Dog, "dog"), (Dog, "dog")]
+
+    async def test_union_members_share_the_unions_collection(
+        self, helper_models: None, pymongo_client: pymongo.MongoClient, db_name: str
+    ) -> None:
+        assert Cat.get_collection_name() == Hamster.get_collection_name() == "paths_shelter"
+        assert (Cat._class_id, Hamster._class_id) == ("cats", "Hamster")
+        async with BulkWriter() as writer:  # one collection: one bulk writer takes both
+            await Cat.insert_one(Cat(), bulk_writer=writer)
+            await Hamster.insert_one(Hamster(), bulk_writer=writer)
+        stored = pymongo_client[db_name]["paths_shelter"]
+        assert sorted(d["_class_id"] for d in stored.find()) == ["Hamster", "cats"]
+        assert sorted(type(d).__name__ for d in await Shelter.all().to_list()) == [
+            "Cat",
+            "Hamster",
+        ]
 
     async def test_link_from_id(self, helper_models: None) -> None:
         door = await Door(t=3).insert()

@@ -240,7 +240,10 @@ class DocumentCore(BaseModel):
         settings = vars(cls).get("_db_settings_")
         if settings is None:
             settings = parse_settings(cls)
-            if settings.name is None:
+            if inheritance.union_of(cls) is not None:
+                # A union member lives in the union's collection; its own name is its alias.
+                settings.name = inheritance.collection_name(cls)
+            elif settings.name is None:
                 settings.name = inheritance.collection_name(cls) or cls.__name__
             cls._db_settings_ = settings
         return settings

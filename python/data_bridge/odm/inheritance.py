@@ -80,8 +80,10 @@ def class_id_of(cls: type) -> str | None:
 
     """
     union = union_of(cls)
-    if union is not None:
-        return _own_setting(cls, "union_doc_alias") or cls.__name__
+    if union is not None:  # Beanie: the alias, else the member's own collection name
+        return str(
+            _own_setting(cls, "union_doc_alias") or _own_setting(cls, "name") or cls.__name__
+        )
     root = root_of(cls)
     if root is None:
         return None
