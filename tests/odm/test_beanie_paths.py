@@ -823,6 +823,14 @@ class TestDumpAndParse:
             "Hamster",
         ]
 
+    async def test_a_union_has_a_bulk_writer(
+        self, helper_models: None, pymongo_client: pymongo.MongoClient, db_name: str
+    ) -> None:
+        async with Shelter.bulk_writer() as writer:
+            await Hamster.insert_one(Hamster(wheel=False), bulk_writer=writer)
+        stored = pymongo_client[db_name]["paths_shelter"]
+        assert stored.count_documents({"wheel": False}) == 1
+
     async def test_link_from_id(self, helper_models: None) -> None:
         door = await Door(t=3).insert()
         link = Door.link_from_id(door.id)

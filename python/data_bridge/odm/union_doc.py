@@ -1,8 +1,9 @@
 """``UnionDoc``: unrelated document classes sharing one collection, queried together.
 
 A document joins a union with ``Settings.union_doc = TheUnion`` (and optionally
-``union_doc_alias``); it is stored with that alias (default: its class name) under
-``_class_id``. Queries on the union return each document as its own class.
+``union_doc_alias``); it lives in the union's collection and is stored with that alias (default:
+its own ``Settings.name``, else its class name) under ``_class_id``. Queries on the union return
+each document as its own class.
 
 Example:
     >>> from data_bridge import Document, UnionDoc
@@ -27,6 +28,7 @@ from typing import Any, ClassVar
 from data_bridge.errors import CollectionWasNotInitialized
 from data_bridge.odm import inheritance
 from data_bridge.odm.backend import Binding
+from data_bridge.odm.bulk import BulkWriter
 from data_bridge.odm.queries import AggregationQuery, FindMany
 from data_bridge.odm.settings.document import DocumentSettings, parse_settings
 
@@ -71,6 +73,23 @@ class UnionDoc:
     def get_collection_name(cls) -> str:
         """Return the shared collection's name."""
         return cls.get_settings().name  # type: ignore[return-value]
+
+    @classmethod
+    def bulk_writer(
+        cls,
+        session: Any = None,
+        ordered: bool = True,
+        bypass_document_validation: bool = False,
+        comment: Any | None = None,
+    ) -> BulkWriter:
+        """Return a bulk writer for the union's collection (``async with`` commits on exit).
+
+        Example:
+            >>> async with Pets.bulk_writer() as writer:  # doctest: +SKIP
+            ...     await Cat.insert_one(Cat(), bulk_writer=writer)
+
+        """
+        return BulkWriter(session, ordered, cls, bypass_document_validation, comment)
 
     @classmethod
     def register(cls, member: type) -> None:
