@@ -43,12 +43,25 @@ def _register_arrow_types() -> None:
 
 on_import("pyarrow", _register_arrow_types)
 
+_DRIFT_NAMES = ("DriftReport", "DriftWarning", "DriftedValue", "split_drift")
+
+
+def __getattr__(name: str) -> object:
+    # The drift helpers need pyarrow: imported on first use, not with data_bridge.
+    if name in _DRIFT_NAMES:
+        return getattr(importlib.import_module("data_bridge.analytics.drift"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "AsyncQuery",
     "BatchStream",
     "Client",
     "Collection",
     "Database",
+    "DriftReport",
+    "DriftWarning",
+    "DriftedValue",
     "Options",
     "Partition",
     "Query",
@@ -58,6 +71,7 @@ __all__ = [
     "connect_async",
     "describe",
     "options",
+    "split_drift",
     "write",
     "write_async",
 ]

@@ -25,7 +25,7 @@ from data_bridge import _engine
 from data_bridge.analytics import frames, html
 from data_bridge.analytics import partitions as parts_mod
 from data_bridge.analytics.load import LoadRequest, load_async, load_sync
-from data_bridge.analytics.optional import require
+from data_bridge.analytics.optional import available, require
 from data_bridge.analytics.schemas import subset_schema
 from data_bridge.analytics.source import Projection, ReadSpec
 from data_bridge.analytics.stream import BatchStream
@@ -46,9 +46,15 @@ def _arrow(parts: list[_engine.Table], select_after: list[str] | None) -> pa.Tab
     return cast("pa.Table", frames.select_columns(frames.arrow_tables_concat(tables), select_after))
 
 
-def _polars(parts: list[_engine.Table], select_after: list[str] | None) -> pl.DataFrame:
+def _polars(
+    parts: list[_engine.Table], select_after: list[str] | None, drift: frames.Drift = "split"
+) -> pl.DataFrame:
     if len(parts) == 1:
-        frame = frames.to_polars(parts[0])
+        frame = frames.to_polars(parts[0], drift)
+    elif available("pyarrow"):
+        # One table, so that drift is judged (and rows numbered) over the whole result.
+        tables = [frames.arrow_table(part) for part in parts]
+        frame = frames.to_polars(frames.arrow_tables_concat(tables), drift)
     else:
         polars = require("polars", purpose="to_polars()")
         frame = polars.concat([frames.to_polars(p) for p in parts], rechunk=False)
@@ -68,6 +74,13 @@ class ExportsBase:
 
     def _read_spec(self) -> ReadSpec:
         raise NotImplementedError
+
+    def _drift(self, drift: frames.Drift | None) -> frames.Drift:
+        """``drift`` as given, else ``"raw"`` for an ``on_mismatch="raw"`` query (it asked for
+        the stored values), else ``"split"``."""
+        if drift is not None:
+            return drift
+        return "raw" if self._read_spec().on_mismatch == "raw" else "split"
 
     def _spec_with(self, schema: Any) -> ReadSpec:
         """Return the query's read, with ``schema`` overriding its own when given."""
@@ -172,11 +185,16 @@ class SyncArrowExports(ExportsBase, SyncExplain):
         projection: Projection = "client",
         progress: bool | None = None,
         schema: Any = None,
+        drift: frames.Drift | None = None,
     ) -> pd.DataFrame:
         """Run the query and return a pandas DataFrame (``pd.ArrowDtype`` columns by default).
 
-        ``dtype_backend="numpy"`` gives numpy dtypes instead. Other arguments as
-        :meth:`to_arrow`.
+        ``dtype_backend="numpy"`` gives numpy dtypes instead. ObjectIds are ``bson.ObjectId``
+        values, decimals ``Decimal128``. A field stored with several types (``user.age``: ints
+        and one ``"unknown"``) gets its most common type; the other values are null there and
+        listed in ``frame.attrs["drift"]`` (row, ``_id``, type, value) with a ``DriftWarning``;
+        ``drift="raw"`` (the default for an ``on_mismatch="raw"`` query) keeps the stored values
+        instead. Other arguments as :meth:`to_arrow`.
 
         Example:
             >>> df = orders.find().to_pandas(columns=["total", "created"])  # doctest: +SKIP
@@ -190,7 +208,7 @@ class SyncArrowExports(ExportsBase, SyncExplain):
             progress=progress,
             schema=schema,
         )
-        return cast("pd.DataFrame", frames.to_pandas(table, dtype_backend))
+        return cast("pd.DataFrame", frames.to_pandas(table, dtype_backend, self._drift(drift)))
 
     def to_polars(
         self,
@@ -200,8 +218,12 @@ class SyncArrowExports(ExportsBase, SyncExplain):
         projection: Projection = "client",
         progress: bool | None = None,
         schema: Any = None,
+        drift: frames.Drift | None = None,
     ) -> pl.DataFrame:
         """Run the query and return a polars DataFrame (fixed-width buffers shared).
+
+        ObjectIds are 24-character hex strings, decimals their exact text; drifted fields as in
+        :meth:`to_pandas` (``drift="raw"``: each stored value as relaxed extended JSON text).
 
         Example:
             >>> orders.find().to_polars(columns=["total"])["total"].sum()  # doctest: +SKIP
@@ -211,7 +233,7 @@ class SyncArrowExports(ExportsBase, SyncExplain):
         parts, select_after = load_sync(
             self._spec_with(schema), _request(columns, partitions, projection, progress)
         )
-        return _polars(parts, select_after)
+        return _polars(parts, select_after, self._drift(drift))
 
     def to_numpy(
         self, column: str, *, partitions: Partitions = None, progress: bool | None = None
@@ -297,6 +319,7 @@ class ArrowExports(ExportsBase, AsyncExplain):
         projection: Projection = "client",
         progress: bool | None = None,
         schema: Any = None,
+        drift: frames.Drift | None = None,
     ) -> pd.DataFrame:
         """Run the query and return a pandas DataFrame; see ``SyncArrowExports.to_pandas``.
 
@@ -312,7 +335,7 @@ class ArrowExports(ExportsBase, AsyncExplain):
             progress=progress,
             schema=schema,
         )
-        return cast("pd.DataFrame", frames.to_pandas(table, dtype_backend))
+        return cast("pd.DataFrame", frames.to_pandas(table, dtype_backend, self._drift(drift)))
 
     async def to_polars(
         self,
@@ -322,6 +345,7 @@ class ArrowExports(ExportsBase, AsyncExplain):
         projection: Projection = "client",
         progress: bool | None = None,
         schema: Any = None,
+        drift: frames.Drift | None = None,
     ) -> pl.DataFrame:
         """Run the query and return a polars DataFrame; see ``SyncArrowExports.to_polars``.
 
@@ -333,7 +357,7 @@ class ArrowExports(ExportsBase, AsyncExplain):
         parts, select_after = await load_async(
             self._spec_with(schema), _request(columns, partitions, projection, progress)
         )
-        return _polars(parts, select_after)
+        return _polars(parts, select_after, self._drift(drift))
 
     async def to_numpy(
         self, column: str, *, partitions: Partitions = None, progress: bool | None = None

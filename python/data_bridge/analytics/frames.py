@@ -26,11 +26,15 @@ from collections.abc import Iterable, Sequence
 from types import ModuleType
 from typing import Any, Literal
 
-from bson import Decimal128
+import bson
+from bson import Decimal128, json_util
 
-from data_bridge.analytics.optional import require
+from data_bridge.analytics.optional import available, require
 
 DtypeBackend = Literal["pyarrow", "numpy"]
+Drift = Literal["split", "raw"]
+"""``"split"``: a mixed-type column gets its dominant type, the other values are reported;
+``"raw"``: such columns keep the stored values (see ``data_bridge.analytics.drift``)."""
 
 
 def _arrow_types(purpose: str) -> ModuleType:
@@ -122,7 +126,7 @@ def select_columns(table: Any, columns: Sequence[str] | None) -> Any:
     return table.select(list(columns))
 
 
-def to_pandas(table: Any, dtype_backend: DtypeBackend = "pyarrow") -> Any:
+def to_pandas(table: Any, dtype_backend: DtypeBackend = "pyarrow", drift: Drift = "split") -> Any:
     """Return a pandas DataFrame over a pyarrow table.
 
     Args:
@@ -131,6 +135,10 @@ def to_pandas(table: Any, dtype_backend: DtypeBackend = "pyarrow") -> Any:
             Arrow chunks without copying, every BSON type kept exactly; ``"numpy"`` gives
             classic numpy dtypes (numeric columns of a one-chunk result without nulls are
             shared, others are copied; nullable ints become floats, as pandas does).
+        drift: ``"split"`` (default): a column whose stored values have several types gets the
+            most common one; the others are null there and listed, with row, ``_id`` and value,
+            in ``frame.attrs["drift"]`` (a ``DriftReport``; a ``DriftWarning`` says so).
+            ``"raw"``: such columns hold the stored values as they are (Python objects).
 
     Example:
         >>> import pyarrow as pa
@@ -141,6 +149,9 @@ def to_pandas(table: Any, dtype_backend: DtypeBackend = "pyarrow") -> Any:
     pd = require("pandas", purpose="to_pandas()")
     if dtype_backend not in ("pyarrow", "numpy"):
         raise ValueError(f'dtype_backend must be "pyarrow" or "numpy", not {dtype_backend!r}')
+    report = None
+    if _split(drift):
+        table, report = _drift().split_drift(table)
     converted = _object_columns(table)
     rest = table.drop_columns([table.column_names[i] for i in converted]) if converted else table
     mapper = pd.ArrowDtype if dtype_backend == "pyarrow" else None
@@ -148,10 +159,34 @@ def to_pandas(table: Any, dtype_backend: DtypeBackend = "pyarrow") -> Any:
     for i in converted:
         values = python_values(table.column(i))
         frame.insert(i, table.column_names[i], pd.Series(values, index=frame.index, dtype=object))
+    if report:
+        frame.attrs["drift"] = report
+        _drift().warn(report, "frame.attrs['drift'] lists them (path, row, _id, type, value)")
     return frame
 
 
-def to_polars(data: Any) -> Any:
+def _has_drift(data: Any) -> bool:
+    """Whether ``data``'s schema has a mixed-type column (polars reads the rest directly)."""
+    schema = getattr(data, "schema", None)
+    if schema is None:
+        return False
+    pa = require("pyarrow", purpose="drift handling")
+    return bool(_drift().has_drift_columns(pa.schema(schema)))
+
+
+def _split(drift: str) -> bool:
+    if drift not in ("split", "raw"):
+        raise ValueError(f'drift must be "split" or "raw", not {drift!r}')
+    return drift == "split"
+
+
+def _drift() -> ModuleType:
+    """Import the drift module (it imports pyarrow, so it is loaded only when needed)."""
+    require("pyarrow", purpose="drift handling")
+    return importlib.import_module("data_bridge.analytics.drift")
+
+
+def to_polars(data: Any, drift: Drift = "split") -> Any:
     """Return a polars DataFrame over an Arrow stream exporter (fixed-width buffers shared).
 
     pyarrow is not needed: polars reads the engine's stream directly.
@@ -163,6 +198,17 @@ def to_polars(data: Any) -> Any:
 
     """
     pl = require("polars", purpose="to_polars()")
+    if _split(drift) and available("pyarrow") and _has_drift(data):
+        table = arrow_table(data)
+        table, report = _drift().split_drift(table)
+        if report:
+            _drift().warn(
+                report,
+                "to list them: q.to_pandas().attrs['drift'], or "
+                "data_bridge.analytics.split_drift(q.to_arrow())",
+                stacklevel=5,
+            )
+        data = table
     return readable_polars(pl.DataFrame(data))
 
 
@@ -194,6 +240,16 @@ def _decimal_text(series: Any) -> Any:
     return pl.Series(series.name, values, dtype=pl.String)
 
 
+def _bson_text(series: Any) -> Any:
+    pl = require("polars", purpose="to_polars()")
+    options = json_util.RELAXED_JSON_OPTIONS
+    values = [
+        None if b is None else json_util.dumps(bson.decode(b)["v"], json_options=options)
+        for b in series.to_list()
+    ]
+    return pl.Series(series.name, values, dtype=pl.String)
+
+
 def _readable_polars_expr(pl: Any, expr: Any, dtype: Any) -> Any:
     """Return the expression turning a column of ``dtype`` readable, or None when it already is."""
     extension = getattr(dtype, "ext_name", None)
@@ -205,6 +261,8 @@ def _readable_polars_expr(pl: Any, expr: Any, dtype: Any) -> Any:
             return storage.bin.encode("hex")
         if extension == "data_bridge.decimal128":
             return storage.map_batches(_decimal_text, return_dtype=pl.String)
+        if extension == "data_bridge.bson":
+            return storage.map_batches(_bson_text, return_dtype=pl.String)
         return storage
     if isinstance(dtype, pl.Struct):
         fields = []
