@@ -142,13 +142,23 @@ class Partition:
         """Read the range as a ``pyarrow.Table``."""
         return frames.arrow_table(self.read())
 
-    def to_pandas(self, dtype_backend: frames.DtypeBackend = "pyarrow") -> Any:
-        """Read the range as a pandas DataFrame (for ``dask.dataframe.from_map``)."""
-        return frames.to_pandas(self.to_arrow(), dtype_backend)
+    def to_pandas(
+        self, dtype_backend: frames.DtypeBackend = "pyarrow", drift: frames.Drift | None = None
+    ) -> Any:
+        """Read the range as a pandas DataFrame (for ``dask.dataframe.from_map``).
 
-    def to_polars(self) -> Any:
+        ``drift`` as in ``to_pandas`` of a query (``"raw"`` for an ``on_mismatch="raw"`` read).
+        """
+        return frames.to_pandas(self.to_arrow(), dtype_backend, self._drift(drift))
+
+    def to_polars(self, drift: frames.Drift | None = None) -> Any:
         """Read the range as a polars DataFrame."""
-        return frames.to_polars(self.read())
+        return frames.to_polars(self.read(), self._drift(drift))
+
+    def _drift(self, drift: frames.Drift | None) -> frames.Drift:
+        if drift is not None:
+            return drift
+        return "raw" if self.read_spec().on_mismatch == "raw" else "split"
 
 
 def _check_partitionable(spec: ReadSpec) -> None:
