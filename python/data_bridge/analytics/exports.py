@@ -76,8 +76,7 @@ class ExportsBase:
         raise NotImplementedError
 
     def _drift(self, drift: frames.Drift | None) -> frames.Drift:
-        """``drift`` as given, else ``"raw"`` for an ``on_mismatch="raw"`` query (it asked for
-        the stored values), else ``"split"``."""
+        """Return ``drift``, else ``"raw"`` for an ``on_mismatch="raw"`` query, else ``"split"``."""
         if drift is not None:
             return drift
         return "raw" if self._read_spec().on_mismatch == "raw" else "split"
