@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 
 from data_bridge import _engine
 from data_bridge.analytics import html
+from data_bridge.analytics.distributed import DaskExport
 from data_bridge.analytics.exports import ArrowExports, SyncArrowExports
 from data_bridge.analytics.source import OnMismatch, ReadSpec
 
@@ -44,12 +45,12 @@ class _QueryBase:
         return f"{type(self).__name__}({kind} on {self._spec.namespace})"
 
 
-class Query(_QueryBase, SyncArrowExports):
+class Query(_QueryBase, SyncArrowExports, DaskExport):
     """A blocking find or aggregation, and a lazy Arrow stream (``__arrow_c_stream__``).
 
     Methods: ``to_arrow()``, ``to_pandas()``, ``to_polars()``, ``to_numpy(col)``,
-    ``stream()``, ``partitions(n)``, ``schema_report()``. DuckDB, polars and pyarrow read the
-    query itself batch by batch.
+    ``stream()``, ``partitions(n)``, ``to_dask(npartitions=n)``, ``schema_report()``. DuckDB,
+    polars and pyarrow read the query itself batch by batch.
 
     Example:
         >>> q = orders.find({"total": {"$gt": 10}})
@@ -58,7 +59,7 @@ class Query(_QueryBase, SyncArrowExports):
     """
 
 
-class AsyncQuery(_QueryBase, ArrowExports):
+class AsyncQuery(_QueryBase, ArrowExports, DaskExport):
     """An awaitable find or aggregation: ``await q.to_arrow()`` and the rest (see ``Query``).
 
     Example:

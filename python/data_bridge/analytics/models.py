@@ -18,6 +18,7 @@ from typing import Any
 
 from data_bridge import _engine
 from data_bridge.analytics import html
+from data_bridge.analytics.distributed import DaskExport
 from data_bridge.analytics.exports import ArrowExports, SyncArrowExports
 from data_bridge.analytics.optional import require
 from data_bridge.analytics.source import ReadSpec
@@ -91,11 +92,11 @@ class _AggregationSource:
         )
 
 
-class FindManyArrow(_FindSource, ArrowExports):
+class FindManyArrow(_FindSource, ArrowExports, DaskExport):
     """Awaitable analytics for ``data_bridge.Document`` finds (mixed into ``FindMany``)."""
 
 
-class SyncFindManyArrow(_FindSource, SyncArrowExports):
+class SyncFindManyArrow(_FindSource, SyncArrowExports, DaskExport):
     """Blocking analytics for ``data_bridge.sync`` finds (mixed into ``SyncFindMany``)."""
 
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from data_bridge import _engine
 from data_bridge.analytics import frames
+from data_bridge.analytics.schemas import widen_schema
 from data_bridge.analytics.source import ReadSpec
 
 Bound = tuple[Any, Any]
@@ -135,8 +136,22 @@ class Partition:
         )
 
     def read(self) -> _engine.Table:
-        """Read the range into an engine ``Table`` (blocking, GIL released)."""
-        return self.read_spec().read_sync()
+        """Read the range into an engine ``Table`` (blocking, GIL released).
+
+        With ``on_mismatch="raw"``, a top-level field holding a value of another type than the
+        schema's is re-read as a raw-BSON column (every value as stored) in this range.
+        """
+        spec = self.read_spec()
+        while True:
+            try:
+                return spec.read_sync()
+            except _engine.DecodeError as error:
+                widened = None
+                if spec.on_mismatch == "raw" and spec.schema is not None:
+                    widened = widen_schema(spec.schema, str(getattr(error, "path", "")))
+                if widened is None:
+                    raise
+                spec = spec.replace(schema=widened)
 
     def to_arrow(self) -> Any:
         """Read the range as a ``pyarrow.Table``."""
