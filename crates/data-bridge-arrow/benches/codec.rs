@@ -128,6 +128,16 @@ fn benches(c: &mut Criterion) {
                     b.iter(|| black_box(decode_documents(&docs, &schema, &opts).unwrap()))
                 });
             }
+            // One field read, every other one skipped (validated, not decoded): what a model or
+            // a `columns=[...]` read of a wide collection costs.
+            let narrow = Arc::new(arrow_schema::Schema::new(vec![schema.field(0).clone()]));
+            let opts = DecodeOptions {
+                parallel: false,
+                ..DecodeOptions::default()
+            };
+            group.bench_function("decode_one_field_1_thread", |b| {
+                b.iter(|| black_box(decode_documents(&docs, &narrow, &opts).unwrap()))
+            });
             let decoded = decode_documents(&docs, &schema, &DecodeOptions::default()).unwrap();
             let batches = Arc::new(decoded.batches);
             for (label, pool) in [

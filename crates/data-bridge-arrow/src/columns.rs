@@ -18,6 +18,7 @@ use crate::decode::OnMismatch;
 use crate::error::CodecError;
 use crate::extension as ext;
 use crate::raw::{self, Elements};
+use crate::spec::Presence;
 use crate::types::{Leaf, Shape};
 use crate::varbuf::VarBuf;
 use crate::MAX_NESTING_DEPTH;
@@ -64,10 +65,15 @@ pub(crate) struct StructColumn {
     /// Only for wide structs; narrow ones scan `names`, which is faster.
     index: Option<HashMap<Box<[u8]>, usize>>,
     children: Vec<Column>,
+    /// Each child's rule for null and missing values.
+    presence: Vec<Presence>,
     nulls: NullBufferBuilder,
     /// The child collecting the fields no other child holds (extension `data_bridge.rest`),
     /// and the current document's such fields, as BSON elements.
     rest: Option<(usize, Vec<u8>)>,
+    /// Nesting levels left for the values of fields outside the schema, which are validated
+    /// (structure, lengths, UTF-8, booleans, depth) though not decoded.
+    skip_depth: usize,
 }
 
 pub(crate) struct ListColumn {
@@ -145,8 +151,11 @@ impl StructColumn {
             display: fields.iter().map(|f| f.name().clone()).collect(),
             index,
             children,
+            presence: fields.iter().map(|f| Presence::of(f)).collect(),
             nulls: NullBufferBuilder::new(rows),
             rest,
+            // As deep as a full read (inference) accepts below this level.
+            skip_depth: MAX_NESTING_DEPTH.saturating_sub(depth + 1),
         })
     }
 
@@ -179,10 +188,18 @@ impl StructColumn {
         while let Some(element) = elements.next_element()? {
             let Some(i) = self.find(element.key, hint) else {
                 if let Some((_, buf)) = &mut self.rest {
+                    // Validated with the rest column's raw document.
                     buf.push(element.kind);
                     buf.extend_from_slice(element.key);
                     buf.push(0);
                     buf.extend_from_slice(element.value);
+                } else {
+                    // Not decoded, but checked: a result is either sound throughout or an error.
+                    raw::check_key(element.key)
+                        .and_then(|()| {
+                            raw::validate_value(element.kind, element.value, self.skip_depth)
+                        })
+                        .map_err(|e| e.under_key(element.key))?;
                 }
                 continue;
             };
@@ -193,6 +210,9 @@ impl StructColumn {
                     row: 0,
                     path: self.display[i].clone(),
                 });
+            }
+            if element.kind == raw::NULL && !self.presence[i].null_ok() {
+                return Err(absent(child, &self.display[i], "null"));
             }
             if let Err(e) = child.append(element.kind, element.value, ctx) {
                 return Err(e.under(&self.display[i]));
@@ -212,8 +232,11 @@ impl StructColumn {
                 }
             }
         }
-        for child in &mut self.children {
+        for (i, child) in self.children.iter_mut().enumerate() {
             if child.len() < target {
+                if !self.presence[i].missing_ok() {
+                    return Err(absent(child, &self.display[i], "missing"));
+                }
                 child.push_null();
             }
         }
@@ -731,6 +754,17 @@ impl ListColumn {
             values,
             self.nulls.finish(),
         )?))
+    }
+}
+
+/// The error for a null or missing value where the field's [`Presence`] refuses one.
+#[cold]
+fn absent(child: &Column, path: &str, found: &str) -> CodecError {
+    CodecError::TypeMismatch {
+        row: 0,
+        path: path.to_owned(),
+        expected: child.expected(),
+        found: found.to_owned(),
     }
 }
 

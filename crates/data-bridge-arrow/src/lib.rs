@@ -98,7 +98,7 @@ pub use decode::{decode_documents, split_documents, DecodeOptions, Decoded, OnMi
 pub use encode::{encode_batch, EncodeOptions, EncodedDocuments};
 pub use error::CodecError;
 pub use infer::{infer_schema, InferOptions, InferredSchema, TypeConflict};
-pub use spec::{schema_from_spec, SpecType};
+pub use spec::{schema_from_spec, Presence, SpecType};
 
 /// Deepest nesting of documents and arrays the codec accepts (MongoDB's own limit is 100).
 pub const MAX_NESTING_DEPTH: usize = 100;

@@ -18,6 +18,76 @@ pub enum SpecType {
     Struct(Vec<(String, SpecType)>),
     /// An array whose elements have this type.
     List(Box<SpecType>),
+    /// A field of this type that must be present and/or non-null in every document
+    /// ([`Presence`]); a breach is a [`CodecError::TypeMismatch`] whose `found` is `"null"` or
+    /// `"missing"`.
+    Rule(Box<SpecType>, Presence),
+}
+
+/// Whether a field may be missing from a document or hold null: pydantic's rules, so that a model
+/// field never reads as a silent `None` where validation would have refused one.
+///
+/// Carried in the field's metadata under [`Presence::METADATA_KEY`]; an Arrow field declared
+/// non-nullable means [`Presence::Required`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Presence {
+    /// Missing and null both read as null (the default).
+    #[default]
+    Any,
+    /// Neither missing nor null (a required field that is not `Optional`).
+    Required,
+    /// Missing reads as null, a stored null is an error (a non-`Optional` field with a default).
+    NotNull,
+    /// Null is fine, a missing key is an error (a required `Optional` field).
+    Present,
+}
+
+impl Presence {
+    /// Field metadata key holding the rule's name.
+    pub const METADATA_KEY: &'static str = "data_bridge.presence";
+
+    /// The rule's name: `"required"`, `"not_null"`, `"present"` (or `"any"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Any => "any",
+            Self::Required => "required",
+            Self::NotNull => "not_null",
+            Self::Present => "present",
+        }
+    }
+
+    /// The rule with this name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "any" => Self::Any,
+            "required" => Self::Required,
+            "not_null" => Self::NotNull,
+            "present" => Self::Present,
+            _ => return None,
+        })
+    }
+
+    /// The rule of a schema field: non-nullable fields are required; otherwise the metadata's.
+    pub fn of(field: &Field) -> Self {
+        if !field.is_nullable() {
+            return Self::Required;
+        }
+        field
+            .metadata()
+            .get(Self::METADATA_KEY)
+            .and_then(|name| Self::from_name(name))
+            .unwrap_or_default()
+    }
+
+    /// Whether a stored null is accepted.
+    pub(crate) fn null_ok(self) -> bool {
+        matches!(self, Self::Any | Self::Present)
+    }
+
+    /// Whether a missing key is accepted.
+    pub(crate) fn missing_ok(self) -> bool {
+        matches!(self, Self::Any | Self::NotNull)
+    }
 }
 
 /// Builds an Arrow schema (all fields nullable) from a spec.
@@ -94,6 +164,18 @@ fn field(name: &str, spec: &SpecType, depth: usize) -> Result<Field, CodecError>
         SpecType::List(item) => {
             let item = field("item", item, depth + 1).map_err(|e| e.under("[]"))?;
             Field::new(name, DataType::List(Arc::new(item)), true)
+        }
+        SpecType::Rule(inner, presence) => {
+            let inner = field(name, inner, depth)?;
+            if *presence == Presence::Any {
+                return Ok(inner);
+            }
+            let mut metadata = inner.metadata().clone();
+            metadata.insert(
+                Presence::METADATA_KEY.to_owned(),
+                presence.name().to_owned(),
+            );
+            inner.with_metadata(metadata)
         }
     })
 }

@@ -271,16 +271,21 @@ fn inference_reports_conflicts_and_never_nulls_surprises() {
 }
 
 #[test]
-fn unknown_fields_are_skipped_even_when_malformed_inside() {
-    // `junk` holds a sub-document whose inside is garbage: it is not in the schema, so only its
-    // frame is looked at.
+fn unknown_fields_are_not_decoded_but_checked() {
+    // `junk` holds a sub-document whose inside is garbage: it is not in the schema, so it is not
+    // decoded, but its bytes are validated all the same (issue 18: a result is either sound
+    // throughout or an error).
     let mut bytes = common::to_bytes(&doc! { "junk": { "x": "yyyy" }, "keep": 7 });
     let inner_string_len_at = 4 + 1 + 5 + 4 + 1 + 2;
     bytes[inner_string_len_at..inner_string_len_at + 4].copy_from_slice(&(-9i32).to_le_bytes());
     let doc = RawDocument::from_bytes(&bytes).unwrap();
     let schema = schema_from_spec(&[("keep".into(), alias("int"))]).unwrap();
-    let decoded = decode_documents(&[doc], &schema, &DecodeOptions::default()).unwrap();
-    assert_eq!(decoded.num_rows(), 1);
+    match decode_documents(&[doc], &schema, &DecodeOptions::default()) {
+        Err(CodecError::InvalidBson { row, path, .. }) => {
+            assert_eq!((row, path.as_str()), (Some(0), "junk.x"));
+        }
+        other => panic!("expected invalid BSON in junk.x, got {other:?}"),
+    }
     let _ = rawdoc! {};
 }
 
