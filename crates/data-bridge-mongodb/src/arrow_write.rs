@@ -75,11 +75,14 @@ fn encode_all(batches: &[RecordBatch], keep_nulls: bool) -> Result<Vec<RawDocume
 impl Collection {
     /// Encodes the batches and inserts them; rows without `_id` get one from the server, so
     /// they cannot be named in an `Interrupted` error (`data_bridge.write` adds ids first).
-    /// Returns the number of rows inserted; an empty input inserts nothing.
+    /// `ids_generated`: the `_id` column was generated for this call (see
+    /// [`Collection::insert_many_generated`]). Returns the number of rows inserted; an empty
+    /// input inserts nothing.
     pub async fn insert_arrow(
         &self,
         batches: Vec<RecordBatch>,
         keep_nulls: bool,
+        ids_generated: bool,
         options: InsertManyOptions,
         session: Option<&Session>,
     ) -> Result<u64> {
@@ -88,6 +91,8 @@ impl Collection {
         if documents.is_empty() {
             return Ok(0);
         }
-        self.insert_many(documents, options, session).await
+        let generated = vec![ids_generated; documents.len()];
+        self.insert_many_generated(documents, generated, options, session)
+            .await
     }
 }

@@ -172,6 +172,11 @@ pub struct BulkWriteOptions {
     pub comment: Option<Bson>,
     /// Variables for update and delete filters (`let`).
     pub let_vars: Option<Document>,
+    /// By request index: whether that insert's `_id` was generated for this call (a fresh
+    /// ObjectId nobody else holds). A duplicate key error on such an `_id` can only come from
+    /// our own earlier attempt at the same command (the driver retries a write once after a
+    /// lost connection), so it makes that command in doubt rather than failed. Empty: none.
+    pub generated_ids: Vec<bool>,
 }
 
 /// Counts and ids of a bulk write.
@@ -428,6 +433,16 @@ impl Collection {
                 }
                 Err(other) => return Err(other),
             };
+            if *kind == Kind::Insert && found_own_insert(&reply, &indexes, &options.generated_ids) {
+                let rest = commands.get(sent + 1..).unwrap_or_default();
+                return Err(interrupted(
+                    own_insert_error(),
+                    failure,
+                    &indexes,
+                    &ids,
+                    rest,
+                ));
+            }
             if absorb(*kind, &indexes, &ids, &reply, options.ordered, &mut failure) {
                 break;
             }
@@ -455,6 +470,47 @@ fn is_connection_loss(error: &mongodb::error::Error) -> bool {
 }
 
 type Command = (Kind, Vec<(usize, RawDocumentBuf)>);
+
+const DUPLICATE_KEY: i32 = 11000;
+
+/// Whether an insert command's reply refuses one of our generated `_id`s as a duplicate: the
+/// document is stored already, by an earlier attempt of this very command whose reply was lost
+/// (the driver re-sent it after the connection dropped). What that attempt applied is unknown.
+fn found_own_insert(reply: &Document, indexes: &[usize], generated: &[bool]) -> bool {
+    let Ok(errors) = reply.get_array("writeErrors") else {
+        return false;
+    };
+    errors.iter().any(|entry| {
+        let Bson::Document(entry) = entry else {
+            return false;
+        };
+        let index = as_index(entry.get("index")).and_then(|p| indexes.get(p));
+        entry.get_i32("code").ok() == Some(DUPLICATE_KEY)
+            && index.is_some_and(|&i| generated.get(i).copied().unwrap_or(false))
+            && is_id_index(entry)
+    })
+}
+
+/// Whether a duplicate key error is on the `_id` index.
+fn is_id_index(entry: &Document) -> bool {
+    if let Ok(pattern) = entry.get_document("keyPattern") {
+        return pattern.len() == 1 && pattern.contains_key("_id");
+    }
+    entry
+        .get_str("errmsg")
+        .is_ok_and(|message| message.contains("index: _id_ "))
+}
+
+/// The cause recorded for a command found applied by its own retry.
+fn own_insert_error() -> mongodb::error::Error {
+    let io = std::io::Error::new(
+        std::io::ErrorKind::ConnectionAborted,
+        "the connection was lost and the driver's retry found documents of this command stored \
+         already (duplicate key on an _id generated for them): the first attempt applied an \
+         unknown part of it",
+    );
+    mongodb::error::Error::from(ErrorKind::Io(std::sync::Arc::new(io)))
+}
 
 /// The error for a bulk write whose command `indexes` got no reply. A server that could not be
 /// selected never received it; any other connection loss leaves it in doubt. With nothing
@@ -711,6 +767,41 @@ mod tests {
             matches!(error, EngineError::Interrupted { .. }),
             "{error:?}"
         );
+    }
+
+    #[test]
+    fn a_duplicate_of_our_own_generated_id_means_in_doubt() {
+        let reply = |code: i32, pattern: Document| -> Document {
+            bson::doc! {"n": 0, "writeErrors": [
+                {"index": 1, "code": code, "errmsg": "E11000", "keyPattern": pattern}
+            ]}
+        };
+        let generated = [false, false, true];
+        let indexes = [0, 1];
+        let on_id = reply(DUPLICATE_KEY, bson::doc! {"_id": 1});
+        // Request 1 (position 1 of this command) had a generated id only in the second case.
+        assert!(!found_own_insert(&on_id, &indexes, &generated));
+        assert!(found_own_insert(&on_id, &[5, 2], &generated));
+        // Another index, another code, no write errors: a real failure or none.
+        let on_email = reply(DUPLICATE_KEY, bson::doc! {"email": 1});
+        assert!(!found_own_insert(&on_email, &[5, 2], &generated));
+        assert!(!found_own_insert(
+            &reply(121, bson::doc! {"_id": 1}),
+            &[5, 2],
+            &generated
+        ));
+        assert!(!found_own_insert(&bson::doc! {"n": 2}, &[5, 2], &generated));
+        // Without keyPattern, the index name in the message.
+        let message = bson::doc! {"n": 0, "writeErrors": [{"index": 0, "code": DUPLICATE_KEY,
+        "errmsg": "E11000 duplicate key error collection: d.c index: _id_ dup key: { }"}]};
+        assert!(found_own_insert(&message, &[2], &generated));
+
+        let (indexes, ids, _) = inserts(2..4);
+        let error = interrupted(own_insert_error(), acknowledged(0..2), &indexes, &ids, &[]);
+        let EngineError::Interrupted { write, .. } = error else {
+            panic!("expected Interrupted, got {error:?}");
+        };
+        assert_eq!(write.in_doubt, vec![2, 3]);
     }
 
     #[test]

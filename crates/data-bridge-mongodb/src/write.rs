@@ -111,6 +111,7 @@ impl Collection {
             bypass_document_validation: options.bypass_document_validation,
             comment: options.comment,
             let_vars: None,
+            generated_ids: Vec::new(),
         };
         self.write_one(WriteModel::InsertOne(document), options, session)
             .await
@@ -127,6 +128,20 @@ impl Collection {
         options: InsertManyOptions,
         session: Option<&Session>,
     ) -> Result<u64> {
+        self.insert_many_generated(documents, Vec::new(), options, session)
+            .await
+    }
+
+    /// [`Collection::insert_many`] of documents some of whose `_id`s were generated for this
+    /// call (`generated[i]`): a duplicate key on one of those after a lost connection makes its
+    /// command in doubt (`Interrupted`), not failed.
+    pub async fn insert_many_generated(
+        &self,
+        documents: Vec<RawDocumentBuf>,
+        generated: Vec<bool>,
+        options: InsertManyOptions,
+        session: Option<&Session>,
+    ) -> Result<u64> {
         if documents.is_empty() {
             return Err(EngineError::invalid(
                 "insert_many needs at least one document",
@@ -137,6 +152,7 @@ impl Collection {
             bypass_document_validation: options.bypass_document_validation,
             comment: options.comment,
             let_vars: None,
+            generated_ids: generated,
         };
         let models = documents.into_iter().map(WriteModel::InsertOne).collect();
         Ok(self
@@ -178,6 +194,7 @@ impl Collection {
             bypass_document_validation: options.bypass_document_validation,
             comment: options.comment,
             let_vars: options.let_vars,
+            generated_ids: Vec::new(),
         };
         Ok(update_result(
             &self.write_one(model, options, session).await?,
@@ -204,6 +221,7 @@ impl Collection {
             bypass_document_validation: options.bypass_document_validation,
             comment: options.comment,
             let_vars: options.let_vars,
+            generated_ids: Vec::new(),
         };
         Ok(update_result(
             &self.write_one(model, options, session).await?,
@@ -229,6 +247,7 @@ impl Collection {
             bypass_document_validation: None,
             comment: options.comment,
             let_vars: options.let_vars,
+            generated_ids: Vec::new(),
         };
         let outcome = self.write_one(model, options, session).await?;
         let mut result = DeleteResult::default();

@@ -598,13 +598,14 @@ impl PyCollection {
         )
     }
 
-    #[pyo3(signature = (data, *, ordered = true, keep_nulls = false, bypass_document_validation = None, session = None))]
+    #[pyo3(signature = (data, *, ordered = true, keep_nulls = false, ids_generated = false, bypass_document_validation = None, session = None))]
     fn insert_arrow<'py>(
         &self,
         py: Python<'py>,
         data: &Bound<'py, PyAny>,
         ordered: bool,
         keep_nulls: bool,
+        ids_generated: bool,
         bypass_document_validation: Option<bool>,
         session: Sess<'_, 'py>,
     ) -> Out<'py> {
@@ -614,18 +615,20 @@ impl PyCollection {
             data,
             ordered,
             keep_nulls,
+            ids_generated,
             bypass_document_validation,
             session,
         )
     }
 
-    #[pyo3(signature = (data, *, ordered = true, keep_nulls = false, bypass_document_validation = None, session = None))]
+    #[pyo3(signature = (data, *, ordered = true, keep_nulls = false, ids_generated = false, bypass_document_validation = None, session = None))]
     fn insert_arrow_sync<'py>(
         &self,
         py: Python<'py>,
         data: &Bound<'py, PyAny>,
         ordered: bool,
         keep_nulls: bool,
+        ids_generated: bool,
         bypass_document_validation: Option<bool>,
         session: Sess<'_, 'py>,
     ) -> Out<'py> {
@@ -635,6 +638,7 @@ impl PyCollection {
             data,
             ordered,
             keep_nulls,
+            ids_generated,
             bypass_document_validation,
             session,
         )

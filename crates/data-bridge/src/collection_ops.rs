@@ -229,14 +229,15 @@ impl PyCollection {
         comment_arg: Arg<'_, 'py>,
         session: Sess<'_, 'py>,
     ) -> Out<'py> {
-        let (docs, ids) = insert_documents(documents)?;
+        let (docs, ids, generated) = insert_documents(documents)?;
         let mut options = InsertManyOptions::default();
         options.ordered = Some(ordered);
         options.bypass_document_validation = bypass;
         options.comment = comment(comment_arg)?;
         let (coll, session) = (self.inner.clone(), session_arg(session));
         run(py, mode, async move {
-            coll.insert_many(docs, options, session.as_ref()).await?;
+            coll.insert_many_generated(docs, generated, options, session.as_ref())
+                .await?;
             Ok(PyInsertManyResult { inserted_ids: ids })
         })
     }
@@ -248,6 +249,7 @@ impl PyCollection {
         data: &Bound<'py, PyAny>,
         ordered: bool,
         keep_nulls: bool,
+        ids_generated: bool,
         bypass: Option<bool>,
         session: Sess<'_, 'py>,
     ) -> Out<'py> {
@@ -262,8 +264,9 @@ impl PyCollection {
                     .unwrap_or_default()
             ))
         })?;
-        let batches: Vec<RecordBatch> = input
-            .into_reader()?
+        let reader = input.into_reader()?;
+        check_unique_names(reader.schema().fields(), "")?;
+        let batches: Vec<RecordBatch> = reader
             .collect::<Result<_, _>>()
             .map_err(|e| invalid_input(format!("could not read the Arrow input: {e}")))?;
         let mut options = InsertManyOptions::default();
@@ -272,7 +275,13 @@ impl PyCollection {
         let (coll, session) = (self.inner.clone(), session_arg(session));
         run(py, mode, async move {
             let inserted_count = coll
-                .insert_arrow(batches, keep_nulls, options, session.as_ref())
+                .insert_arrow(
+                    batches,
+                    keep_nulls,
+                    ids_generated,
+                    options,
+                    session.as_ref(),
+                )
                 .await?;
             Ok(PyInsertArrowResult { inserted_count })
         })
@@ -427,6 +436,7 @@ impl PyCollection {
             bypass_document_validation: bypass,
             comment: comment(comment_arg)?,
             let_vars: None,
+            generated_ids: Vec::new(),
         };
         let (coll, session) = (self.inner.clone(), session_arg(session));
         run(py, mode, async move {
@@ -500,6 +510,36 @@ impl PyCollection {
 /// The Arrow C data interface carries field names as C strings, so a NUL byte in a pyarrow /
 /// polars / pandas column name would silently cut the name short: refuse it while the name is
 /// still a Python string.
+/// Refuses a schema naming a column (or a struct's field) twice: both would become keys of
+/// one BSON document, and the server would keep one of them.
+fn check_unique_names(fields: &arrow_schema::Fields, parent: &str) -> PyResult<()> {
+    let mut seen = std::collections::HashSet::new();
+    for field in fields {
+        let path = if parent.is_empty() {
+            field.name().clone()
+        } else {
+            format!("{parent}.{}", field.name())
+        };
+        if !seen.insert(field.name().as_str()) {
+            return Err(invalid_input(format!(
+                "cannot insert: column '{path}' appears more than once (a document cannot hold \
+                 two fields of one name); rename or drop one"
+            )));
+        }
+        let mut data_type = field.data_type();
+        while let arrow_schema::DataType::List(item)
+        | arrow_schema::DataType::LargeList(item)
+        | arrow_schema::DataType::FixedSizeList(item, _) = data_type
+        {
+            data_type = item.data_type();
+        }
+        if let arrow_schema::DataType::Struct(children) = data_type {
+            check_unique_names(children, &path)?;
+        }
+    }
+    Ok(())
+}
+
 fn check_column_names(data: &Bound<'_, PyAny>) -> PyResult<()> {
     let names = match data.getattr("column_names") {
         Ok(names) => names,

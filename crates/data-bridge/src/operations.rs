@@ -240,16 +240,18 @@ impl ModifyArgs<'_, '_> {
     }
 }
 
+/// Documents to insert: their BSON, their `_id`s, and whether each `_id` was generated here.
+pub type InsertDocuments = (Vec<bson::RawDocumentBuf>, Vec<Py<PyAny>>, Vec<bool>);
+
 /// Documents to insert and their ids (generated where absent).
-pub fn insert_documents(
-    documents: &Bound<'_, PyAny>,
-) -> PyResult<(Vec<bson::RawDocumentBuf>, Vec<Py<PyAny>>)> {
+pub fn insert_documents(documents: &Bound<'_, PyAny>) -> PyResult<InsertDocuments> {
     // Already encoded by the ODM's model path (`encode_models`).
     if let Ok(encoded) = documents.cast::<PyEncodedDocuments>() {
         if encoded.get().docs.is_empty() {
             return Err(invalid_input("insert_many needs at least one document"));
         }
-        return Ok(encoded.get().for_insert(documents.py()));
+        let (docs, ids) = encoded.get().for_insert(documents.py());
+        return Ok((docs, ids, encoded.get().generated.clone()));
     }
     if documents.cast::<PyMapping>().is_ok() || documents.cast::<PyString>().is_ok() {
         return Err(invalid_input(
@@ -258,15 +260,26 @@ pub fn insert_documents(
     }
     let mut docs = Vec::new();
     let mut ids = Vec::new();
+    let mut generated = Vec::new();
     for (i, item) in documents.try_iter()?.enumerate() {
-        let (doc, id) = to_insert_document(&item?, &format!("document {i}"))?;
+        let item = item?;
+        generated.push(!has_id(&item)?);
+        let (doc, id) = to_insert_document(&item, &format!("document {i}"))?;
         docs.push(doc);
         ids.push(id.unbind());
     }
     if docs.is_empty() {
         return Err(invalid_input("insert_many needs at least one document"));
     }
-    Ok((docs, ids))
+    Ok((docs, ids, generated))
+}
+
+/// Whether a document to insert carries its own `_id` (otherwise one is generated for it).
+fn has_id(document: &Bound<'_, PyAny>) -> PyResult<bool> {
+    match document.cast::<PyMapping>() {
+        Ok(mapping) => mapping.contains("_id"),
+        Err(_) => Ok(false),
+    }
 }
 
 fn field<'py>(spec: &Bound<'py, PyAny>, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {

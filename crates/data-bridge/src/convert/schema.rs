@@ -1,10 +1,10 @@
 //! `schema=` arguments: an Arrow schema exporter or a dict spec of `$type` aliases.
 
 use arrow_schema::SchemaRef;
-use data_bridge_mongodb::data_bridge_arrow::{schema_from_spec, SpecType};
+use data_bridge_mongodb::data_bridge_arrow::{schema_from_spec, Presence, SpecType};
 use data_bridge_mongodb::EngineError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use pyo3_arrow::PySchema;
 
 use crate::error::{CoreError, SchemaError};
@@ -15,6 +15,21 @@ fn spec_type(value: &Bound<'_, PyAny>, path: &str) -> PyResult<SpecType> {
     }
     if let Ok(dict) = value.cast::<PyDict>() {
         return Ok(SpecType::Struct(spec_fields(dict, path)?));
+    }
+    if let Ok(pair) = value.cast::<PyTuple>() {
+        // `(type, rule)`: the field must be present and/or non-null ("required", "not_null",
+        // "present"; see `Presence`).
+        if pair.len() == 2 {
+            let rule = pair.get_item(1)?;
+            let presence = rule
+                .cast::<PyString>()
+                .ok()
+                .and_then(|name| Presence::from_name(name.to_str().ok()?));
+            if let Some(presence) = presence {
+                let inner = spec_type(&pair.get_item(0)?, path)?;
+                return Ok(SpecType::Rule(Box::new(inner), presence));
+            }
+        }
     }
     if let Ok(list) = value.cast::<PyList>() {
         if list.len() == 1 {
@@ -27,7 +42,8 @@ fn spec_type(value: &Bound<'_, PyAny>, path: &str) -> PyResult<SpecType> {
     }
     Err(SchemaError::new_err(format!(
         "invalid schema spec at '{path}': expected a type alias (\"string\", \"objectId\", ...), \
-         a dict of fields or a one-element list, found {}",
+         a dict of fields, a one-element list or a (type, \"required\" | \"not_null\" | \
+         \"present\") pair, found {}",
         value.repr()?
     )))
 }

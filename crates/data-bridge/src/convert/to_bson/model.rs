@@ -153,7 +153,7 @@ impl PyModelLayout {
 pub struct PyEncodedDocuments {
     pub(crate) docs: Vec<RawDocumentBuf>,
     pub(crate) ids: Vec<Py<PyAny>>,
-    generated: Vec<bool>,
+    pub(crate) generated: Vec<bool>,
 }
 
 #[pymethods]
