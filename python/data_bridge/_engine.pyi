@@ -889,11 +889,14 @@ class Collection:
         *,
         ordered: bool = True,
         keep_nulls: bool = False,
+        ids_generated: bool = False,
         bypass_document_validation: bool | None = None,
         session: Session | None = None,
     ) -> Awaitable[InsertArrowResult]:
         """Insert the rows of any Arrow table/stream/batch exporter (`__arrow_c_stream__` or
         `__arrow_c_array__`), encoded to BSON in parallel. Nulls are omitted unless keep_nulls.
+        `ids_generated`: the `_id` column was generated for this call, so a duplicate key on it
+        after a lost connection means the driver's retry met our own documents (in doubt).
         """
 
     def insert_arrow_sync(
@@ -902,6 +905,7 @@ class Collection:
         *,
         ordered: bool = True,
         keep_nulls: bool = False,
+        ids_generated: bool = False,
         bypass_document_validation: bool | None = None,
         session: Session | None = None,
     ) -> InsertArrowResult: ...
