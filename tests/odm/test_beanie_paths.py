@@ -22,16 +22,7 @@ import data_bridge.sync
 import pymongo
 import pytest
 from bson import Binary, Decimal128, ObjectId, Regex
-from data_bridge import (
-    BackLink,
-    BulkWriter,
-    Document,
-    Indexed,
-    Link,
-    UnionDoc,
-    before_event,
-    init,
-)
+from data_bridge import BackLink, BulkWriter, Document, Indexed, Link, UnionDoc, before_event, init
 from data_bridge.executors.migrate import MigrationSettings, run_migrate
 from data_bridge.migrations.models import MigrationLog, RunningDirections
 from data_bridge.odm.actions import Before, EventTypes, Insert, Update, wrap_with_actions
@@ -201,10 +192,6 @@ BEANIE_SUITE_IMPORTS: dict[str, tuple[str, ...]] = {
     ),
     "data_bridge.odm.views": ("View",),
     "data_bridge.operators": ("In", "Or"),
-}
-
-# Paths of the query-object interface (issue 16, item 5), which is being built separately.
-PENDING: dict[str, tuple[str, ...]] = {
     "data_bridge.odm.queries.delete": ("DeleteMany",),
     "data_bridge.odm.queries.update": ("UpdateMany", "UpdateQuery", "UpdateResponse"),
 }
@@ -222,15 +209,6 @@ def _resolve(module: str, name: str) -> Any:
     [(module, name) for module, names in BEANIE_SUITE_IMPORTS.items() for name in names],
 )
 def test_beanie_path_resolves(module: str, name: str) -> None:
-    assert _resolve(module, name) is not None
-
-
-@pytest.mark.xfail(strict=True, reason="query-object interface paths (issue 16 item 5) pending")
-@pytest.mark.parametrize(
-    ("module", "name"),
-    [(module, name) for module, names in PENDING.items() for name in names],
-)
-def test_pending_beanie_path_resolves(module: str, name: str) -> None:
     assert _resolve(module, name) is not None
 
 

@@ -120,3 +120,32 @@ def test_build_aggregation_pipeline_puts_text_conditions_first() -> None:
         {"$sort": {"n": -1}},
         {"$limit": 2},
     ]
+
+
+async def test_unknown_pymongo_options_are_refused_as_pymongo_does(items: None) -> None:
+    with pytest.raises(TypeError, match="find\\(\\) got an unexpected keyword argument 'wrong'"):
+        await Item.find(Item.n > 1, wrong=1).to_list()
+    with pytest.raises(TypeError, match="'wrong'"):
+        await Item.find(Item.n > 4).update(Set({Item.n: 0}), wrong=1)
+    with pytest.raises(TypeError, match="'wrong'"):
+        await Item.find(Item.n > 4).delete(wrong=1)
+
+    assert len(await Item.find(Item.n > 1, hint=[("_id", 1)]).to_list()) == 4
+    await Item.find(Item.n > 4).update(Set({Item.n: 50}), hint=[("_id", 1)])
+    await Item.find_one(Item.n == 50).delete(hint=[("_id", 1)])
+    assert await Item.find(Item.n == 50).count() == 0
+
+
+def test_update_and_delete_queries_take_a_session_later(items: None) -> None:
+    from data_bridge.odm.queries.delete import DeleteMany
+    from data_bridge.odm.queries.update import UpdateMany, UpdateQuery
+
+    marker = object()
+    update = Item.find(Item.n > 1).set({Item.n: 1}).set_session(marker)
+    delete = Item.find(Item.n > 1).delete().set_session(marker)
+
+    assert isinstance(update, UpdateMany)
+    assert isinstance(update, UpdateQuery)
+    assert isinstance(delete, DeleteMany)
+    assert update.session is marker
+    assert delete.session is marker

@@ -6,8 +6,13 @@ Builders return ``self`` so calls chain; terminal operations are plans (see ``ex
 from __future__ import annotations
 
 import copy
+import functools
+import inspect
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.cursor import AsyncCursor
 
 from data_bridge.odm import drift, inheritance, link_lookup, links
 from data_bridge.odm.compile import (
@@ -31,6 +36,31 @@ R = TypeVar("R")
 
 
 C = TypeVar("C", bound="Cloneable")
+
+
+@functools.cache
+def _pymongo_options(operation: str) -> frozenset[str]:
+    """Return the keyword options pymongo's ``operation`` takes (``find``: its cursor's)."""
+    method = AsyncCursor.__init__ if operation == "find" else getattr(AsyncCollection, operation)
+    skip = {"self", "collection", "filter", "update"}
+    return frozenset(inspect.signature(method).parameters) - skip
+
+
+def check_options(options: Mapping[str, Any], *operations: str) -> None:
+    """Raise ``TypeError`` for an option none of pymongo's ``operations`` takes (as pymongo).
+
+    Example:
+        >>> check_options({"hint": "a_1"}, "delete_many")
+        >>> check_options({"wrong": 1}, "delete_many")
+        Traceback (most recent call last):
+        ...
+        TypeError: delete_many() got an unexpected keyword argument 'wrong'
+
+    """
+    allowed = frozenset().union(*(_pymongo_options(op) for op in operations))
+    for name in options:
+        if name not in allowed:
+            raise TypeError(f"{operations[0]}() got an unexpected keyword argument {name!r}")
 
 
 class Cloneable:
@@ -174,6 +204,7 @@ class FindQueryCore(Cloneable, Generic[M]):
         return self.document_model._db_collection()
 
     def _find_kwargs(self, limit: int | None) -> dict[str, Any]:
+        check_options(self.pymongo_kwargs, "find")
         model = self._result_model()
         kwargs: dict[str, Any] = {
             "projection": projection_of(model),
@@ -551,7 +582,16 @@ class UpdateQueryCore(Cloneable):
         encoders = self.document_model.get_settings().bson_encoders
         return compile_update(self.update_expressions, encoders)
 
+    def set_session(self, session: Any = None) -> Any:
+        """Run the update in ``session``."""
+        self.session = session
+        return self
+
     def _plan(self) -> Plan[Any]:
+        if self.many:
+            check_options(self.pymongo_kwargs, "update_many")
+        else:
+            check_options(self.pymongo_kwargs, "update_one", "find_one_and_update")
         update = self.get_update_query()
         collection = self.document_model._db_collection()
         options = {
@@ -617,7 +657,13 @@ class DeleteQueryCore(Cloneable):
         self.bulk_writer = bulk_writer
         self.pymongo_kwargs = pymongo_kwargs
 
+    def set_session(self, session: Any = None) -> Any:
+        """Run the delete in ``session``."""
+        self.session = session
+        return self
+
     def _plan(self) -> Plan[Any]:
+        check_options(self.pymongo_kwargs, "delete_many" if self.many else "delete_one")
         if self.bulk_writer is not None:
             from data_bridge.odm.bulk import DeleteMany, DeleteOne
 
