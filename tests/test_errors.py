@@ -187,3 +187,39 @@ def test_fastapi_route_answers_409_on_duplicate(User: Any, users: Any, flavour: 
         response = client.post("/users/a@x")
     assert response.status_code == 409
     assert response.json() == {"detail": "taken (11000)"}
+
+
+@pytest.fixture(scope="module")
+async def Versioned(flavour: str, mongodb_uri: str, db_name: str) -> Any:
+    base: Any = data_bridge.Document if flavour == "async" else data_bridge.sync.Document
+
+    class Versioned(base):
+        code: data_bridge.Indexed(str, unique=True)  # type: ignore[valid-type]
+        n: int = 0
+
+        class Settings:
+            name = f"versioned_{flavour}"
+            use_revision = True
+
+    init = data_bridge.init if flavour == "async" else data_bridge.sync.init
+    await run(init(database=db_name, connection_string=mongodb_uri, document_models=[Versioned]))
+    await run(Versioned.delete_all())
+    return Versioned
+
+
+async def test_save_colliding_on_a_unique_field_is_a_duplicate_key_error(Versioned: Any) -> None:
+    # As Beanie (its issue #1057): only a collision on _id means the revision changed.
+    first, second = Versioned(code="a"), Versioned(code="b")
+    await run(first.insert())
+    await run(second.insert())
+    second.code = "a"
+    with pytest.raises(pymongo.errors.DuplicateKeyError) as info:
+        await run(second.save())
+    assert not isinstance(info.value, errors.RevisionIdWasChanged)
+    assert info.value.details["keyValue"] == {"code": "a"}
+    stale = await run(Versioned.get(first.id))
+    first.n = 1
+    await run(first.save())
+    stale.n = 2
+    with pytest.raises(errors.RevisionIdWasChanged):
+        await run(stale.save())

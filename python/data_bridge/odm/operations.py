@@ -178,6 +178,22 @@ def _unset_nones(doc: DocumentCore, values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _revision_changed(
+    doc: DocumentCore, query: dict[str, Any], error: DuplicateKeyError, session: Any
+) -> Plan[bool]:
+    """Whether a revision-checked upsert's duplicate key error means the revision changed.
+
+    A stale revision makes the upsert miss and insert, colliding on ``_id``; a collision on
+    another unique index is the user's ``DuplicateKeyError`` (as in Beanie). A server may name
+    either index when the new document collides on both, so the stored revision decides.
+    """
+    pattern = getattr(error, "key_pattern", None)
+    if pattern and list(pattern) == ["_id"]:
+        return True
+    still = yield Call(type(doc)._db_collection(), "count_documents", query, session=session)
+    return int(still) == 0
+
+
 def save(doc: D, session: Any, ignore_revision: bool, skip: SkipActions) -> Plan[D]:
     """Upsert the whole document by id (insert when new)."""
     yield from validate_self(doc, skip)
@@ -200,7 +216,7 @@ def save(doc: D, session: Any, ignore_revision: bool, skip: SkipActions) -> Plan
         )
     except DuplicateKeyError as exc:
         _restore_revision(doc, previous)
-        if "revision_id" in query:
+        if "revision_id" in query and (yield from _revision_changed(doc, query, exc, session)):
             raise RevisionIdWasChanged(
                 f"{type(doc).__name__} {doc.id}: revision_id changed since it was loaded"
             ) from exc
