@@ -34,14 +34,14 @@ async def test_pandas_keeps_the_dominant_type_and_reports_the_rest(
     api: Any, db_name: str, events: list[dict[str, Any]]
 ) -> None:
     q = api[db_name]["events"].find({}, sort=[("_id", 1)])
-    with pytest.warns(DriftWarning, match=r"user\.age: 1,999 long values kept typed"):
+    with pytest.warns(DriftWarning, match=r"user\.age: 1,999 int values kept typed"):
         df = await resolve(q.to_pandas())
     ages = df["user"].struct.field("age")
-    assert str(ages.dtype) == "int64[pyarrow]"
+    assert str(ages.dtype) == "int32[pyarrow]"
     assert ages.isna().sum() == 1
     assert pd.isna(ages[ODD_ROW])
     assert ages[ODD_ROW + 1] == events[ODD_ROW + 1]["user"]["age"]
-    assert str(df["zip"].dtype) == "int64[pyarrow]"
+    assert str(df["zip"].dtype) == "int32[pyarrow]"
     report = df.attrs["drift"]
     assert isinstance(report, DriftReport)
     found = [(v.path, v.row, v.id, v.type, v.value) for v in report.values]
@@ -50,8 +50,8 @@ async def test_pandas_keeps_the_dominant_type_and_reports_the_rest(
         ("zip", 7, 7, "string", "SW1A"),
     ]
     assert report.columns["user.age"] == {
-        "type": "long",
-        "types": {"long": N - 1, "string": 1},
+        "type": "int",
+        "types": {"int": N - 1, "string": 1},
         "other": 1,
     }
     table = report.to_pandas()
@@ -80,11 +80,11 @@ async def test_polars_keeps_the_dominant_type(
     api: Any, db_name: str, events: list[dict[str, Any]]
 ) -> None:
     q = api[db_name]["events"].find({}, sort=[("_id", 1)])
-    with pytest.warns(DriftWarning, match=r"zip: 1,999 long values kept typed"):
+    with pytest.warns(DriftWarning, match=r"zip: 1,999 int values kept typed"):
         frame = await resolve(q.to_polars())
-    assert frame.schema["zip"] == pl.Int64
+    assert frame.schema["zip"] == pl.Int32
     assert frame["zip"].null_count() == 1
-    assert frame["user"].struct.field("age").dtype == pl.Int64
+    assert frame["user"].struct.field("age").dtype == pl.Int32
     assert frame["user"].struct.field("age")[ODD_ROW] is None
 
 
@@ -96,7 +96,7 @@ def test_split_drift_dominant_type_and_number_widening() -> None:
     data = b"".join(bson.encode({"x": v}) for v in values)
     table, report = split_drift(pa.table(data_bridge.bson_to_arrow(data)))
     assert table.column("x").to_pylist() == ["a", "b", None, None, "c", None]
-    assert [(v.row, v.type, v.value) for v in report.values] == [(2, "long", 3), (3, "double", 4.5)]
+    assert [(v.row, v.type, v.value) for v in report.values] == [(2, "int", 3), (3, "double", 4.5)]
     numbers = [1, 2.5, 3, "x"]
     data = b"".join(bson.encode({"x": v}) for v in numbers)
     table, report = split_drift(pa.table(data_bridge.bson_to_arrow(data)))

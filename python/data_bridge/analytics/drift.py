@@ -30,7 +30,7 @@ from collections import Counter
 from typing import Any
 
 import pyarrow as pa
-from bson import Decimal128, ObjectId
+from bson import Decimal128, Int64, ObjectId
 
 from data_bridge.analytics import arrow_types
 
@@ -123,7 +123,8 @@ def _alias(value: Any) -> str:
     if isinstance(value, bool):
         return "bool"
     kinds: list[tuple[type, str]] = [
-        (int, "long"),
+        (Int64, "long"),  # pymongo decodes a BSON int64 as Int64, an int32 as int
+        (int, "int"),
         (float, "double"),
         (str, "string"),
         (datetime.datetime, "date"),
@@ -139,6 +140,9 @@ def _alias(value: Any) -> str:
     return type(value).__name__
 
 
+_NUMBERS = ("int", "long", "double")
+
+
 def _as(alias: str, value: Any) -> Any:
     return float(value) if alias == "double" else value
 
@@ -152,6 +156,7 @@ def _typed_array(alias: str, values: list[Any]) -> pa.Array | None:
         storage = pa.array([v.bid if v is not None else None for v in values], pa.binary(16))
         return pa.ExtensionArray.from_storage(arrow_types.Decimal128Type(pa.binary(16)), storage)
     arrow_type = {
+        "int": pa.int32(),
         "long": pa.int64(),
         "double": pa.float64(),
         "string": pa.string(),
@@ -197,11 +202,11 @@ class _Splitter:
         if not counts:
             return array
         dominant = counts.most_common(1)[0][0]
-        numbers = counts.get("long", 0) + counts.get("double", 0)
-        if counts.get("long") and counts.get("double") and numbers >= counts[dominant]:
-            # Numbers of both kinds are one column of doubles, as the codec reads them.
-            dominant = "double"
-            kept = {"long", "double"}
+        numbers = {k: n for k, n in counts.items() if k in _NUMBERS}
+        if len(numbers) > 1 and sum(numbers.values()) >= counts[dominant]:
+            # Numbers of several kinds are one column of the widest, as the codec reads them.
+            dominant = next(k for k in ("double", "long", "int") if k in numbers)
+            kept = set(numbers)
         else:
             kept = {dominant}
         typed = _typed_array(
