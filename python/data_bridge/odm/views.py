@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 from data_bridge.errors import CollectionWasNotInitialized
+from data_bridge.odm import links
 from data_bridge.odm.backend import Binding
 from data_bridge.odm.executor import Call, Plan, run_async, run_sync
 from data_bridge.odm.fields import ExpressionField
@@ -86,14 +87,36 @@ class View(BaseModel):
         return cls.get_settings().name  # type: ignore[return-value]
 
     @classmethod
-    def _db_collection(cls) -> Any:
+    def _db_binding(cls) -> Binding:
         binding = vars(cls).get("_db_binding_")
         if binding is None:
             raise CollectionWasNotInitialized(
                 f"{cls.__name__} is not initialised: call data_bridge.init(...) with it in "
                 "document_models first"
             )
-        return binding.collection
+        return binding  # type: ignore[no-any-return]
+
+    @classmethod
+    def _db_collection(cls) -> Any:
+        return cls._db_binding().collection
+
+    async def fetch_link(self, field: Any) -> None:
+        """Replace the link(s) in ``field`` by the linked document(s), as on documents.
+
+        Example:
+            >>> await row.fetch_link(ViewWithLink.owner)  # doctest: +SKIP
+
+        """
+        await run_async(links.fetch_document_links(self, [str(field)], 1))
+
+    async def fetch_all_links(self) -> None:
+        """Fetch every link field of this row, one level deep, as on documents.
+
+        Example:
+            >>> await row.fetch_all_links()  # doctest: +SKIP
+
+        """
+        await run_async(links.fetch_document_links(self, None, 1))
 
     @classmethod
     def get_pymongo_collection(cls) -> Any:
@@ -185,6 +208,14 @@ class SyncView(View):
 
     _find_many_cls = SyncFindMany
     _find_one_cls = SyncFindOne
+
+    def fetch_link(self, field: Any) -> None:  # type: ignore[override]
+        """Replace the link(s) in ``field`` by the linked document(s)."""
+        run_sync(links.fetch_document_links(self, [str(field)], 1))
+
+    def fetch_all_links(self) -> None:  # type: ignore[override]
+        """Fetch every link field of this row, one level deep."""
+        run_sync(links.fetch_document_links(self, None, 1))
 
     @classmethod
     def count(cls) -> int:  # type: ignore[override]
