@@ -11,7 +11,7 @@ import pymongo
 import pytest
 from bson import Regex
 from data_bridge import Document, init
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field, RootModel
 
 
 class RegexDoc(Document):
@@ -34,13 +34,29 @@ class Shouting(Document):
         name = "codecs_shouting"
 
 
+class Tags(RootModel[list[int]]):
+    def __iter__(self):  # as in Beanie's suite: iterating yields the items, not (key, value)
+        return iter(self.root)
+
+
+class WithRoots(Document):
+    pets: RootModel[list[str]]
+    tags: Tags = Field(default_factory=lambda: Tags([]))
+
+    class Settings:
+        name = "codecs_roots"
+
+
 @pytest.fixture
 async def models(mongodb_uri: str, db_name: str, raw: pymongo.database.Database) -> None:
     await init(
-        database=db_name, connection_string=mongodb_uri, document_models=[RegexDoc, Shouting]
+        database=db_name,
+        connection_string=mongodb_uri,
+        document_models=[RegexDoc, Shouting, WithRoots],
     )
     raw[RegexDoc.get_collection_name()].delete_many({})
     raw[Shouting.get_collection_name()].delete_many({})
+    raw[WithRoots.get_collection_name()].delete_many({})
 
 
 @pytest.fixture
@@ -75,3 +91,21 @@ async def test_model_config_applies_to_values_read_back(
     assert found.by_key == {"K": "V"}  # pydantic applies str_to_upper to keys too
     validated = Shouting.model_validate(stored)
     assert (found.words, found.by_key) == (validated.words, validated.by_key)
+
+
+async def test_root_model_fields_are_stored_and_read_as_their_root(
+    models: None, raw: pymongo.database.Database
+) -> None:
+    doc = await WithRoots(pets=["dog", "cat"], tags=Tags([1, 2])).insert()
+    doc.tags.root.append(3)
+    await doc.save()
+
+    stored = raw[WithRoots.get_collection_name()].find_one({"_id": doc.id})
+    found = await WithRoots.get(doc.id)
+
+    assert stored is not None
+    assert (stored["pets"], stored["tags"]) == (["dog", "cat"], [1, 2, 3])
+    assert found is not None
+    assert found.pets.root == ["dog", "cat"]
+    assert isinstance(found.tags, Tags)
+    assert found.tags.root == [1, 2, 3]

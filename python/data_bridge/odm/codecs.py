@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Union
 
 from bson import Binary, Decimal128, ObjectId
-from pydantic import BaseModel, ConfigDict, PydanticUserError, TypeAdapter
+from pydantic import BaseModel, ConfigDict, PydanticUserError, RootModel, TypeAdapter
 from pydantic.fields import FieldInfo
 
 from data_bridge.odm.ids import PydanticObjectId
@@ -138,6 +138,9 @@ def spec_of(annotation: Any) -> tuple[Any, bool]:
     if core in _SCALAR_SPECS:
         return _SCALAR_SPECS[core], True
     if _is_model(core):
+        if issubclass(core, RootModel):
+            # Stored as its root value (a list, a scalar...), not as a document.
+            return "any", False
         plan = model_plan(core)
         return dict(plan.spec), plan.native
     origin = typing.get_origin(core)
