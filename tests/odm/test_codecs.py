@@ -7,6 +7,8 @@ lets a ``bson.Regex`` field exist at all (Beanie's ``BsonRegexDoc``), and value 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pymongo
 import pytest
 from bson import Regex
@@ -47,16 +49,26 @@ class WithRoots(Document):
         name = "codecs_roots"
 
 
+class Encoded(Document):
+    when: dt.datetime
+    maybe: dt.datetime | None = None
+
+    class Settings:
+        name = "codecs_encoded"
+        bson_encoders = {dt.datetime: lambda value: value.isoformat()}  # noqa: RUF012
+
+
 @pytest.fixture
 async def models(mongodb_uri: str, db_name: str, raw: pymongo.database.Database) -> None:
     await init(
         database=db_name,
         connection_string=mongodb_uri,
-        document_models=[RegexDoc, Shouting, WithRoots],
+        document_models=[RegexDoc, Shouting, WithRoots, Encoded],
     )
     raw[RegexDoc.get_collection_name()].delete_many({})
     raw[Shouting.get_collection_name()].delete_many({})
     raw[WithRoots.get_collection_name()].delete_many({})
+    raw[Encoded.get_collection_name()].delete_many({})
 
 
 @pytest.fixture
@@ -109,3 +121,20 @@ async def test_root_model_fields_are_stored_and_read_as_their_root(
     assert found.pets.root == ["dog", "cat"]
     assert isinstance(found.tags, Tags)
     assert found.tags.root == [1, 2, 3]
+
+
+async def test_fields_written_by_bson_encoders_read_back_into_their_type(
+    models: None, raw: pymongo.database.Database
+) -> None:
+    when = dt.datetime(2025, 1, 2, 3, 4, 5, 600000)
+    doc = await Encoded(when=when, maybe=when).insert()
+
+    stored = raw[Encoded.get_collection_name()].find_one({"_id": doc.id})
+    found = await Encoded.get(doc.id)
+    [listed] = await Encoded.find_all().to_list()
+
+    assert stored is not None
+    assert stored["when"] == when.isoformat()  # written by the encoder, as text
+    assert found is not None
+    assert (found.when, found.maybe) == (when, when)
+    assert listed.when == when

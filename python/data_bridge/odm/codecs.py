@@ -385,10 +385,15 @@ def model_plan(model: type[BaseModel]) -> ModelPlan:
         return plan
     fields: dict[str, FieldPlan] = {}
     config = model.model_config
+    encoders = getattr(getattr(model, "Settings", None), "bson_encoders", None) or {}
     for name, info in model.__pydantic_fields__.items():
         key = info.alias or name
         spec, native = spec_of(info.annotation)
         constrained = bool(info.metadata) and any(not _is_marker(m) for m in info.metadata)
+        if encoders and _custom_encoded(info.annotation, encoders):
+            # Stored in the form Settings.bson_encoders gave it (a datetime as text, ...): read
+            # as stored and validated back into the field's type, as pydantic would.
+            spec, constrained = "any", True
         if _changes_values(config):
             native = False
         convert, nullable = _convert_of(info.annotation, info, config)
@@ -440,6 +445,13 @@ def model_plan(model: type[BaseModel]) -> ModelPlan:
     plan = ModelPlan(fields, by_key, spec, all(f.native for f in fields.values()))
     _PLANS[model] = plan
     return plan
+
+
+def _custom_encoded(annotation: Any, encoders: Any) -> bool:
+    """Whether a field's values are written by one of ``Settings.bson_encoders``."""
+    core, _, _ = _strip(annotation)
+    types_ = [t for t in encoders if isinstance(t, type)]
+    return isinstance(core, type) and any(issubclass(core, t) for t in types_)
 
 
 def _is_marker(metadata: Any) -> bool:
