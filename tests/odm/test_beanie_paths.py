@@ -571,6 +571,11 @@ class Hamster(Document):
         union_doc = Shelter
 
 
+class Secretive(Document):
+    shown: int = 1
+    secret: str | None = Field(default=None, json_schema_extra={"hidden": True})
+
+
 class CustomInit(Document):
     marker: ClassVar[str] = "before"
 
@@ -836,6 +841,18 @@ class TestDumpAndParse:
             await database.client.close()
         with pytest.raises(ValueError, match="document_models"):
             await init(connection_string=f"{mongodb_uri.rstrip('/')}/{db_name}")
+
+    async def test_hidden_fields_are_excluded_with_a_warning(
+        self, mongodb_uri: str, db_name: str, pymongo_client: pymongo.MongoClient
+    ) -> None:
+        with pytest.warns(DeprecationWarning, match="'hidden=True' is deprecated"):
+            await init(
+                database=db_name, connection_string=mongodb_uri, document_models=[Secretive]
+            )
+        doc = await Secretive(secret="s").insert()
+        assert "secret" not in doc.model_dump()
+        stored = pymongo_client[db_name][Secretive.get_collection_name()].find_one({})
+        assert "secret" not in stored
 
     async def test_deprecated_collection_class_is_refused(
         self, mongodb_uri: str, db_name: str

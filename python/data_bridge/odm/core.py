@@ -550,9 +550,13 @@ class DocumentCore(BaseModel):
 
         """
         name = type(self).__name__
+        settings = type(self).get_settings()
+        # Beanie's order: state management off, then no saved state, then no previous state.
+        if not (settings.use_state_management or settings.state_management_save_previous):
+            raise StateManagementIsTurnedOff(f"{name}: Settings.use_state_management is off")
         if not self._db_has_state():
             raise StateNotSaved(f"{name}: no saved state (insert or load it first)")
-        if not type(self).get_settings().state_management_save_previous:
+        if not settings.state_management_save_previous:
             raise StateManagementIsTurnedOff(
                 f"{name}: Settings.state_management_save_previous is off"
             )

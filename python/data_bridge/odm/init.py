@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 import importlib
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,6 +29,26 @@ def _client(uri: str) -> Any:
         client = _engine.Client(uri)
         _CLIENTS[uri] = client
     return client
+
+
+def _exclude_hidden_fields(cls: Any) -> None:
+    """Exclude Beanie's deprecated ``json_schema_extra={"hidden": True}`` fields, warning once."""
+    hidden = [
+        info
+        for info in cls.model_fields.values()
+        if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("hidden") is True
+    ]
+    if not hidden:
+        return
+    warnings.warn(
+        f"{cls.__name__}: 'hidden=True' is deprecated, please use 'exclude=True'",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    for info in hidden:
+        info.exclude = True
+        del info.json_schema_extra["hidden"]  # type: ignore[index]
+    cls.model_rebuild(force=True)
 
 
 def _resolve(model: Any) -> type[Any]:
@@ -98,6 +119,7 @@ def _plan_init(
             union.register(cls)
         if not cls.__pydantic_complete__:
             cls.model_rebuild()
+        _exclude_hidden_fields(cls)
         cls._db_setup()
         cls._db_settings_ = None
         cls._db_actions_ = None
