@@ -17,7 +17,7 @@ SECANTUS_ROOT := $(HOME)/.cache/data-bridge/secantus
 SECANTUSD_RS := $(SECANTUS_ROOT)/bin/secantusd-rs
 SERVER_DEP := $(if $(MONGODB_URI),,$(SECANTUSD_RS))
 
-.PHONY: venv build server demo test test-rust test-python lint fmt stubtest stubtest-built bench fuzz fuzz-smoke load compat compat-update clean
+.PHONY: venv build wheel server demo test test-rust test-python lint fmt stubtest stubtest-built bench fuzz fuzz-smoke load compat compat-update clean
 
 $(VENV)/.deps: pyproject.toml
 	$(BOOT_PY) -m venv $(VENV)
@@ -32,6 +32,11 @@ build: venv
 	VIRTUAL_ENV=$(abspath $(VENV)) CARGO_TARGET_DIR=$(MATURIN_TARGET) \
 		$(VENV)/bin/maturin develop --release --extras dev -q
 	rm -f python/data_bridge/_engine.cpython-*.so
+
+# A release wheel in dist/ (abi3: one wheel for every CPython >= 3.10; maturin checks the
+# manylinux policy). Same target dir as `build`, so it reuses that compilation.
+wheel: venv
+	CARGO_TARGET_DIR=$(MATURIN_TARGET) $(VENV)/bin/maturin build --release --out dist
 
 demo: build $(SERVER_DEP)
 	$(PY) examples/demo.py
