@@ -846,9 +846,7 @@ class TestDumpAndParse:
         self, mongodb_uri: str, db_name: str, pymongo_client: pymongo.MongoClient
     ) -> None:
         with pytest.warns(DeprecationWarning, match="'hidden=True' is deprecated"):
-            await init(
-                database=db_name, connection_string=mongodb_uri, document_models=[Secretive]
-            )
+            await init(database=db_name, connection_string=mongodb_uri, document_models=[Secretive])
         doc = await Secretive(secret="s").insert()
         assert "secret" not in doc.model_dump()
         stored = pymongo_client[db_name][Secretive.get_collection_name()].find_one({})
