@@ -131,6 +131,8 @@ async def test_unknown_pymongo_options_are_refused_as_pymongo_does(items: None) 
         await Item.find(Item.n > 4).delete(wrong=1)
 
     assert len(await Item.find(Item.n > 1, hint=[("_id", 1)]).to_list()) == 4
+    # a fetch_links find runs as an aggregation in Beanie: aggregate's options are accepted
+    assert len(await Item.find(Item.n > 1, fetch_links=True, allowDiskUse=True).to_list()) == 4
     await Item.find(Item.n > 4).update(Set({Item.n: 50}), hint=[("_id", 1)])
     await Item.find_one(Item.n == 50).delete(hint=[("_id", 1)])
     assert await Item.find(Item.n == 50).count() == 0

@@ -204,7 +204,8 @@ class FindQueryCore(Cloneable, Generic[M]):
         return self.document_model._db_collection()
 
     def _find_kwargs(self, limit: int | None) -> dict[str, Any]:
-        check_options(self.pymongo_kwargs, "find")
+        if not self.fetch_links:  # a fetch_links find is an aggregation in Beanie (its options)
+            check_options(self.pymongo_kwargs, "find")
         model = self._result_model()
         kwargs: dict[str, Any] = {
             "projection": projection_of(model),
