@@ -164,6 +164,42 @@ def _type_fits(pa: Any, spec: Any, arrow_type: Any) -> bool:
     return bool(getattr(t, check)(arrow_type))
 
 
+def _check_embedded(pa: Any, annotation: Any, arrow_type: Any, path: str) -> None:
+    """Check a struct column (or list of structs) against the embedded model it is stored as.
+
+    A struct lacking a required field of the model, or holding one of another type, raises
+    ``SchemaError`` naming the nested path (``addr.city``, ``lines[].sku``) before anything
+    is sent.
+    """
+    from data_bridge.odm.codecs import embedded_model, model_plan
+
+    model = embedded_model(annotation)
+    if model is None:
+        return
+    t = pa.types
+    while t.is_list(arrow_type) or t.is_large_list(arrow_type) or t.is_fixed_size_list(arrow_type):
+        arrow_type = arrow_type.value_type
+        path = f"{path}[]"
+    if not t.is_struct(arrow_type):
+        return
+    names = {arrow_type.field(i).name for i in range(arrow_type.num_fields)}
+    for key, field in model_plan(model).by_key.items():
+        where = f"{path}.{key}"
+        if key not in names:
+            if field.default is None and not field.nullable:
+                raise _engine.SchemaError(
+                    f"struct column {path!r} has no field {where!r}: "
+                    f"{model.__name__}.{field.name} is required"
+                )
+            continue
+        inner = arrow_type.field(key).type
+        if not _type_fits(pa, field.spec, inner):
+            raise _engine.SchemaError(
+                f"column {where!r} is {inner} but {model.__name__}.{field.name} reads {field.spec}"
+            )
+        _check_embedded(pa, model.__pydantic_fields__[field.name].annotation, inner, where)
+
+
 def _encode_error(message: str, row: int, path: str) -> _engine.EncodeError:
     error = _engine.EncodeError(message)
     error.row = row
@@ -210,6 +246,8 @@ def check_frame(model: type[Any], table: Any, *, extra: str = "error") -> None:
                 )
             continue
         column = table.column(key)
+        # Nested first: a wrong field deep inside is named by its own path.
+        _check_embedded(pa, model.__pydantic_fields__[field.name].annotation, column.type, key)
         if not _type_fits(pa, field.spec, column.type):
             raise _engine.SchemaError(
                 f"column {key!r} is {column.type} but {name}.{field.name} reads {field.spec}"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import uuid4
 
 from data_bridge.errors import (
+    BulkWriteError,
     DocumentNotFound,
     DocumentWasNotSaved,
     DuplicateKeyError,
@@ -117,6 +118,11 @@ def insert_many(
         except WriteInterrupted as lost:
             _keep_sent_ids(cls, documents, lost)
             raise
+        except BulkWriteError:
+            # The ids these documents were sent with (stored or not): inserting them again
+            # after fixing the failing ones cannot duplicate the acknowledged ones.
+            _keep_generated_ids(cls, documents, batch.ids, batch.generated)
+            raise
         fast_encode.commit(cls, documents, batch)
         return result
     encoded = cls._db_encode_many(documents)
@@ -126,6 +132,12 @@ def insert_many(
         )
     except WriteInterrupted as lost:
         _keep_sent_ids(cls, documents, lost)
+        raise
+    except BulkWriteError as failed:
+        # Only the acknowledged documents' ids are known here (the engine generated the rest).
+        rows = sorted(failed.inserted_ids)
+        ids = [failed.inserted_ids[row] for row in rows]
+        _keep_generated_ids(cls, [documents[row] for row in rows], ids, [True] * len(rows))
         raise
     # Once per document, so kept to dict stores: the id, and the written dict as saved state.
     id_plan = cls._db_model_plan().fields["id"]
@@ -157,6 +169,22 @@ def _keep_sent_ids(
     sent = {**lost.inserted_ids, **lost.in_doubt_ids, **lost.unsent_ids}
     rows = sorted(sent)
     values = lazy.decode_column(cls._db_model_plan().fields["id"], [sent[r] for r in rows])
+    real_dict = lazy.real_dict
+    for row, value in zip(rows, values, strict=True):
+        doc = documents[row]
+        if real_dict(doc).get("id") is None:
+            real_dict(doc)["id"] = value
+            doc.__pydantic_fields_set__.add("id")
+
+
+def _keep_generated_ids(
+    cls: type[DocumentCore], documents: Sequence[DocumentCore], ids: Sequence[Any], generated: Any
+) -> None:
+    """Give each document without an id the one generated for it (``generated[i]``)."""
+    rows = [row for row, new in enumerate(generated) if new]
+    if not rows:
+        return
+    values = lazy.decode_column(cls._db_model_plan().fields["id"], [ids[row] for row in rows])
     real_dict = lazy.real_dict
     for row, value in zip(rows, values, strict=True):
         doc = documents[row]
