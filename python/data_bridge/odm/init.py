@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 import importlib
+import os
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -21,6 +22,19 @@ from data_bridge.odm.backend import Binding, uri_of_pymongo_database
 from data_bridge.odm.executor import Hook, Plan, run_async, run_sync
 
 _CLIENTS: dict[str, Any] = {}
+
+
+def _forget_clients() -> None:
+    """Drop the parent's clients in a forked child: they cannot be used there (their pid differs).
+
+    ``init`` in the child then creates fresh ones (the engine re-creates its runtime and decode
+    pool after fork by itself).
+    """
+    _CLIENTS.clear()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_forget_clients)
 
 
 def _client(uri: str) -> Any:
