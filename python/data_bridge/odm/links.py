@@ -25,6 +25,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from pydantic import (
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     TypeAdapter,
+    ValidationError,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
@@ -240,10 +242,15 @@ def _link_schema(model: Any, back: bool) -> core_schema.CoreSchema:
             if "id" in value and "collection" in value and len(value) == 2:
                 return Link(DBRef(value["collection"], value["id"]), target)
             return target.model_validate(value)
-        raise ValueError(
-            f"a Link[{getattr(target, '__name__', target)}] takes a document, a Link, a DBRef or "
-            f"a dict, got {type(value).__qualname__}"
-        )
+        # Anything else is the linked document's id (an ObjectId's hex from a JSON body...).
+        try:
+            linked_id = _id_adapter(target).validate_python(value)
+        except ValidationError:
+            raise ValueError(
+                f"a Link[{getattr(target, '__name__', target)}] takes a document, a Link, a "
+                f"DBRef, a dict or the linked document's id, got {type(value).__qualname__}"
+            ) from None
+        return Link(DBRef(target.get_collection_name(), _plain_id(linked_id)), target)
 
     def serialize(value: Any, info: core_schema.SerializationInfo) -> Any:
         if info.mode_is_json():
@@ -266,6 +273,12 @@ def _link_schema(model: Any, back: bool) -> core_schema.CoreSchema:
 
 
 _LINK_MODEL = "data_bridge_link_model"
+
+
+@functools.cache
+def _id_adapter(model: type) -> TypeAdapter[Any]:
+    """Validate a value as ``model``'s id (``PydanticObjectId`` unless the model says otherwise)."""
+    return TypeAdapter(model.__pydantic_fields__["id"].annotation)  # type: ignore[attr-defined]
 
 
 def to_ref(value: Any) -> DBRef:
