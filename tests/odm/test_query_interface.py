@@ -6,6 +6,7 @@ Async and sync flavours, over the wire.
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 import data_bridge.sync
@@ -151,3 +152,13 @@ def test_update_and_delete_queries_take_a_session_later(items: None) -> None:
     assert isinstance(delete, DeleteMany)
     assert update.session is marker
     assert delete.session is marker
+
+
+async def test_enum_keys_in_a_filter_stand_for_their_values(items: None) -> None:
+    class Keys(str, enum.Enum):
+        N = Item.n
+        KIND = "kind"
+
+    found = await Item.find({Keys.N: {"$gt": 1}, Keys.KIND: "odd"}).sort(Item.n).to_list()
+
+    assert [item.n for item in found] == [3, 5]

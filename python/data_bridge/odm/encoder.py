@@ -91,10 +91,15 @@ def encode(value: Any, encoders: Encoders | None = None) -> Any:
     if kind in NATIVE:
         return value
     if kind is dict:
-        return {str(k) if type(k) is not str else k: encode(v, encoders) for k, v in value.items()}
+        return {k if type(k) is str else _key(k): encode(v, encoders) for k, v in value.items()}
     if kind is list or kind is tuple or kind is set or kind is frozenset:
         return [encode(v, encoders) for v in value]
     return _encode_other(value, encoders)
+
+
+def _key(key: Any) -> str:
+    # An Enum key stands for its value (a field path such as `Sample.integer`), as in Beanie.
+    return str(key.value) if isinstance(key, enum.Enum) else str(key)
 
 
 def _encode_other(value: Any, encoders: Encoders | None) -> Any:
@@ -111,7 +116,7 @@ def _encode_other(value: Any, encoders: Encoders | None) -> Any:
         dumped = value.model_dump(by_alias=True)
         return encode(dumped, encoders)
     if isinstance(value, Mapping):
-        return {str(k): encode(v, encoders) for k, v in value.items()}
+        return {_key(k): encode(v, encoders) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [encode(v, encoders) for v in value]
     if isinstance(value, str):
