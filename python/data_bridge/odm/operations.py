@@ -407,6 +407,10 @@ def load_raw(doc: DocumentCore, raw: dict[str, Any], only: set[str] | None = Non
         if only is not None and name not in only:
             continue
         values[name] = lazy.decode(field_plan, raw.get(field_plan.key))
+    if only is None and type(doc).model_config.get("extra") == "allow":
+        # The stored keys outside the model (an update may have set some) are its extras.
+        extra = {k: v for k, v in raw.items() if k not in plan.by_key}
+        object.__setattr__(doc, "__pydantic_extra__", extra)
     if only is None:
         doc._db_record_saved(raw, full=True)
     else:
