@@ -162,3 +162,16 @@ async def test_enum_keys_in_a_filter_stand_for_their_values(items: None) -> None
     found = await Item.find({Keys.N: {"$gt": 1}, Keys.KIND: "odd"}).sort(Item.n).to_list()
 
     assert [item.n for item in found] == [3, 5]
+
+
+async def test_native_upsert_option_on_update_queries(items: None) -> None:
+    from data_bridge import BulkWriter
+
+    await Item.find_one(Item.n == 100).update_one({"$set": {"kind": "new"}}, upsert=True)
+    async with BulkWriter() as bulk_writer:
+        await Item.find_one(Item.n == 200).update_one(
+            {"$setOnInsert": {"kind": "bulk"}}, bulk_writer=bulk_writer, upsert=True
+        )
+
+    assert await Item.find(Item.kind == "new").count() == 1
+    assert await Item.find(Item.kind == "bulk").count() == 1

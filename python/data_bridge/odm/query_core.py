@@ -596,14 +596,17 @@ class UpdateQueryCore(Cloneable):
         update = self.get_update_query()
         collection = self.document_model._db_collection()
         options = {
-            k: v for k, v in self.pymongo_kwargs.items() if k in ("array_filters", "hint", "let")
+            k: v
+            for k, v in self.pymongo_kwargs.items()
+            if k in ("array_filters", "hint", "let", "upsert")
         }
         if self.bulk_writer is not None:
             from data_bridge.odm.bulk import UpdateMany, UpdateOne
 
             kind = UpdateMany if self.many else UpdateOne
+            options.setdefault("upsert", False)  # pymongo's native upsert=True, when given
             self.bulk_writer.add_operation(
-                self.document_model, kind(self.find_query, update, upsert=False, **options)
+                self.document_model, kind(self.find_query, update, **options)
             )
             return None
         if self.many or self.response_type == UpdateResponse.UPDATE_RESULT:
