@@ -51,6 +51,7 @@ from data_bridge.odm.utils.update_merge import (
     merge_update_expressions,
 )
 from pydantic import AnyUrl, BaseModel, Field, HttpUrl, ValidationError
+from pymongo import IndexModel
 
 # --------------------------------------------------------------------------------- the paths
 
@@ -1133,3 +1134,57 @@ async def test_update_with_a_pipeline(
     assert doc.revision_id != revision  # the revision is a last stage of the pipeline
     with pytest.raises(TypeError, match="pipeline"):
         await doc.update([{"$set": {"name": "x"}}], Set({Revised.name: "y"}))
+
+
+class IndexedBase(Document):
+    class Settings:
+        name = "paths_merged"
+        indexes = (  # a tuple here; Beanie's apps use lists, accepted the same
+            "s1",
+            [("s2", pymongo.ASCENDING)],
+            IndexModel([("s3", 1)], name="s3_index"),
+        )
+
+
+class IndexedMerged(IndexedBase):
+    class Settings:
+        name = "paths_merged"
+        merge_indexes = True
+        indexes = ("s0", [("s2", pymongo.DESCENDING)], IndexModel([("s3", -1)], name="s3_index"))
+
+
+async def test_merge_indexes_and_recreation(
+    mongodb_uri: str, db_name: str, pymongo_client: pymongo.MongoClient
+) -> None:
+    await init(database=db_name, connection_string=mongodb_uri, document_models=[IndexedMerged])
+    info = pymongo_client[db_name]["paths_merged"].index_information()
+    assert {name: spec["key"] for name, spec in info.items()} == {
+        "_id_": [("_id", 1)],
+        "s0_1": [("s0", 1)],
+        "s1_1": [("s1", 1)],
+        "s2_-1": [("s2", -1)],
+        "s3_index": [("s3", -1)],
+    }
+
+    class Unique(Document):
+        name: Indexed(str, unique=True)  # type: ignore[valid-type]
+
+        class Settings:
+            name = "paths_recreated"
+
+    class Partial(Document):
+        name: str
+
+        class Settings:
+            name = "paths_recreated"
+            indexes = (IndexModel("name", unique=True, partialFilterExpression={"n": 1}),)
+
+    await init(database=db_name, connection_string=mongodb_uri, document_models=[Unique])
+    await init(
+        database=db_name,
+        connection_string=mongodb_uri,
+        document_models=[Partial],
+        allow_index_dropping=True,
+    )
+    info = pymongo_client[db_name]["paths_recreated"].index_information()
+    assert info["name_1"]["partialFilterExpression"] == {"n": 1}

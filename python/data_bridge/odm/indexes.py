@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 from pymongo import ASCENDING, IndexModel
@@ -82,15 +82,38 @@ def _pairs(keys: Sequence[Any]) -> list[Any]:
 
 
 def declared(cls: Any) -> list[IndexModel]:
-    """Every index ``cls`` declares: ``Indexed(...)`` fields, then ``Settings.indexes``."""
+    """Every index ``cls`` declares: ``Indexed(...)`` fields, then ``Settings.indexes``.
+
+    With ``Settings.merge_indexes``, the ``indexes`` of every class up the hierarchy count, a
+    subclass's index replacing an ancestor's on the same fields (as Beanie merges them).
+    """
     found: list[IndexModel] = []
     for name, info in cls.__pydantic_fields__.items():
         for marker in info.metadata:
             if isinstance(marker, IndexedAnnotation):
                 found.append(marker.index_model(info.alias or name))
-    for spec in cls.get_settings().indexes:
-        found.append(model_of(spec))
-    return found
+    if not cls.get_settings().merge_indexes:
+        return found + [model_of(spec) for spec in cls.get_settings().indexes]
+    merged: dict[tuple[str, ...], IndexModel] = {}
+    for klass in reversed(cls.__mro__):
+        own = vars(klass).get("Settings")
+        for spec in getattr(own, "indexes", None) or []:
+            model = model_of(spec)
+            merged[_fields(model.document)] = model
+    return found + list(merged.values())
+
+
+def _fields(document: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(sorted(document["key"]))
+
+
+def _same_index(stored: Mapping[str, Any], wanted: Mapping[str, Any]) -> bool:
+    """Whether a stored index (``list_indexes``) is the declared one: same fields and options."""
+
+    def options(document: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in document.items() if k not in ("key", "v", "ns")}
+
+    return _fields(stored) == _fields(wanted) and options(stored) == options(wanted)
 
 
 def engine_model(model: IndexModel) -> dict[str, Any]:
@@ -118,9 +141,12 @@ def sync_declared(cls: Any, allow_index_dropping: bool) -> Plan[None]:
     wanted = declared(cls)
     if allow_index_dropping:
         existing = yield Call(cls._db_collection(), "list_indexes")
-        wanted_names = {m.document["name"] for m in wanted}
+        wanted_by_name = {m.document["name"]: m.document for m in wanted}
         for index in existing:
             name = index.get("name")
-            if name != "_id_" and name not in wanted_names:
+            if name == "_id_":
+                continue
+            # Not declared, or declared differently under the same name: recreated (as Beanie).
+            if name not in wanted_by_name or not _same_index(index, wanted_by_name[name]):
                 yield Call(cls._db_collection(), "drop_index", name)
     yield from create(cls, wanted, None)
