@@ -103,6 +103,7 @@ class Document(DocumentCore, ArrowDocument):
         link_rule: Any = None,
         ignore_revision: bool = False,
         skip_actions: SkipActions = None,
+        bulk_writer: BulkWriterCore | None = None,
         **kwargs: Any,
     ) -> Self:
         """Write the whole document by id, inserting it when absent (Save + Update events).
@@ -117,7 +118,7 @@ class Document(DocumentCore, ArrowDocument):
                 self,
                 link_rule,
                 session,
-                operations.save(self, session, ignore_revision, skip_actions),
+                operations.save(self, session, ignore_revision, skip_actions, bulk_writer),
             )
         )
 

@@ -222,8 +222,14 @@ def _revision_changed(
     return int(still) == 0
 
 
-def save(doc: D, session: Any, ignore_revision: bool, skip: SkipActions) -> Plan[D]:
-    """Upsert the whole document by id (insert when new)."""
+def save(
+    doc: D,
+    session: Any,
+    ignore_revision: bool,
+    skip: SkipActions,
+    bulk_writer: BulkWriter | None = None,
+) -> Plan[D]:
+    """Upsert the whole document by id (insert when new); queued in ``bulk_writer`` if given."""
     yield from validate_self(doc, skip)
     yield from run_actions(doc, EventTypes.SAVE, BEFORE, skip)
     yield from run_actions(doc, EventTypes.UPDATE, BEFORE, skip)
@@ -238,6 +244,15 @@ def save(doc: D, session: Any, ignore_revision: bool, skip: SkipActions) -> Plan
         update["$unset"] = unset
     if not update:
         update = {"$set": {"_id": encoded["_id"]}}
+    if bulk_writer is not None:
+        # As Beanie: a stale revision surfaces as the bulk's BulkWriteError (duplicate _id).
+        from data_bridge.odm.bulk import UpdateOne
+
+        bulk_writer.add_operation(type(doc), UpdateOne(query, update, upsert=True))
+        doc._db_record_saved(encoded, full=True)
+        yield from run_actions(doc, EventTypes.UPDATE, AFTER, skip)
+        yield from run_actions(doc, EventTypes.SAVE, AFTER, skip)
+        return doc
     try:
         yield Call(
             type(doc)._db_collection(), "update_one", query, update, upsert=True, session=session

@@ -84,6 +84,7 @@ class Document(documents.Document):
         link_rule: Any = None,
         ignore_revision: bool = False,
         skip_actions: SkipActions = None,
+        bulk_writer: BulkWriterCore | None = None,
         **kwargs: Any,
     ) -> Self:
         """Write the whole document by id, inserting it when absent."""
@@ -92,7 +93,7 @@ class Document(documents.Document):
                 self,
                 link_rule,
                 session,
-                operations.save(self, session, ignore_revision, skip_actions),
+                operations.save(self, session, ignore_revision, skip_actions, bulk_writer),
             )
         )
 
