@@ -16,7 +16,6 @@ from typing import Any
 import data_bridge.sync
 import pymongo
 import pytest
-from bson import DBRef
 from data_bridge.embedded import EmbeddedServer, ServerNotInstalled, find_server_binary
 from data_bridge.errors import NotSupportedByServer
 from data_bridge.server import DBREF_ID_PATH, LOOKUP_THROUGH_ARRAY, ServerTraits

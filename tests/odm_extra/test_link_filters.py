@@ -256,13 +256,15 @@ async def test_filter_on_list_of_links(m: SimpleNamespace, raw: pymongo.database
     House = m.House
     query = House.find(House.wheels.size == 5, fetch_links=True)
     assert query.get_filter_query() == {"wheels.size": 5}
-    try:
-        found = await run(query.to_list())
-    except NotSupportedByServer as refused:
-        # Refused before sending, instead of an empty result: only where the gap is real.
-        assert _array_lookup_finds_nothing(raw, m), refused
-        assert "'wheels.$id'" in str(refused)
-        pytest.skip(f"server gap, refused with NotSupportedByServer: {refused}")
+    if _array_lookup_finds_nothing(raw, m):
+        # Where the server's gap is real, the query is refused instead of answering empty.
+        with pytest.raises(NotSupportedByServer, match=r"'wheels\.\$id'"):
+            await run(query.to_list())
+        pytest.skip(
+            "server gap: $lookup with localField 'wheels.$id' (a path through an array) finds "
+            "nothing here, so the query was refused with NotSupportedByServer"
+        )
+    found = await run(query.to_list())
     assert sorted(h.name for h in found) == _expected(lambda height, code, sizes: 5 in sizes)
 
 

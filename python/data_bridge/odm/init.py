@@ -19,7 +19,8 @@ from data_bridge import _engine
 from data_bridge.errors import Deprecation
 from data_bridge.odm import indexes, inheritance, timeseries, views
 from data_bridge.odm.backend import Binding, uri_of_pymongo_database
-from data_bridge.odm.executor import Hook, Plan, run_async, run_sync
+from data_bridge.odm.executor import Call, Hook, Plan, run_async, run_sync
+from data_bridge.server import ServerTraits
 
 _CLIENTS: dict[str, Any] = {}
 
@@ -113,6 +114,8 @@ def _plan_init(
     if document_models is None:
         raise ValueError("init needs document_models=[...]: the classes to bind")
     engine_db, uri, pymongo_db = _database(database, connection_string)
+    # Which constructs this server answers wrongly: queries that need one raise instead.
+    server = ServerTraits.from_build_info((yield Call(engine_db, "command", {"buildInfo": 1})))
     for model in document_models or []:
         cls = _resolve(model)
         if hasattr(cls, "Collection"):
@@ -121,11 +124,15 @@ def _plan_init(
                 "declare an inner Settings class instead"
             )
         if hasattr(cls, "_db_family"):  # a UnionDoc: a collection, no model of its own
-            cls._db_binding_ = Binding(engine_db, cls.get_collection_name(), uri, pymongo_db)
+            cls._db_binding_ = Binding(
+                engine_db, cls.get_collection_name(), uri, pymongo_db, server
+            )
             continue
         if getattr(cls, "_db_is_view_", False):
             cls._db_settings_ = None
-            cls._db_binding_ = Binding(engine_db, cls.get_collection_name(), uri, pymongo_db)
+            cls._db_binding_ = Binding(
+                engine_db, cls.get_collection_name(), uri, pymongo_db, server
+            )
             yield from views.prepare(cls, engine_db, recreate_views)
             continue
         union: Any = inheritance.union_of(cls)
@@ -138,7 +145,7 @@ def _plan_init(
         cls._db_settings_ = None
         cls._db_actions_ = None
         name = cls.get_collection_name()
-        cls._db_binding_ = Binding(engine_db, name, uri, pymongo_db)
+        cls._db_binding_ = Binding(engine_db, name, uri, pymongo_db, server)
         yield from timeseries.prepare(cls, engine_db)
         if not skip_indexes:
             yield from indexes.sync_declared(cls, allow_index_dropping)
