@@ -48,3 +48,18 @@ async def test_link_fields_take_ids(models: None, raw: pymongo.database.Database
 
     with pytest.raises(ValidationError, match="or the linked document's id, got str"):
         Frame.model_validate({"panes": ["not an id"]})
+
+
+async def test_a_new_linked_document_without_write_rule_is_refused(models: None) -> None:
+    from data_bridge import WriteRules
+    from data_bridge.exceptions import DocumentWasNotSaved
+
+    frame = Frame(panes=[Pane(x=2)])
+    with pytest.raises(DocumentWasNotSaved, match=r"Frame\.panes: the linked Pane has no id"):
+        await frame.insert()
+    with pytest.raises(DocumentWasNotSaved):
+        await Frame.insert_many([Frame(panes=[Pane(x=3)])])
+    assert await Frame.count() == 0
+
+    await frame.insert(link_rule=WriteRules.WRITE)
+    assert await Pane.count() == 1

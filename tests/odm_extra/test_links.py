@@ -13,6 +13,7 @@ import pymongo
 import pytest
 from bson import DBRef
 from data_bridge import BackLink, DeleteRules, Link, WriteRules
+from data_bridge.exceptions import DocumentWasNotSaved
 from pydantic import Field
 
 from tests.odm.helpers import run
@@ -110,7 +111,7 @@ async def test_write_rule_inserts_linked_documents_and_stores_dbrefs(
 
 
 async def test_unsaved_link_without_write_rule_is_refused(m: SimpleNamespace) -> None:
-    with pytest.raises(ValueError, match="has no id: insert it first"):
+    with pytest.raises(DocumentWasNotSaved, match="has no id: insert it first"):  # as Beanie
         await run(m.Car(name="x", door=m.Door()).insert())
 
 

@@ -46,6 +46,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from data_bridge import server
+from data_bridge.errors import DocumentWasNotSaved
 from data_bridge.odm import lazy
 from data_bridge.odm.codecs import _strip
 from data_bridge.odm.executor import Call, Plan, run_async, run_sync
@@ -685,7 +686,26 @@ def write_linked(
 def with_write_rule(doc: Any, link_rule: Any, session: Any, plan: Plan[T]) -> Plan[T]:
     """Run ``plan`` after the write rule's own writes."""
     yield from write_linked(doc, link_rule, session)
+    require_saved_links(doc)
     return (yield from plan)
+
+
+def require_saved_links(doc: Any) -> None:
+    """Raise ``DocumentWasNotSaved`` if a linked document of ``doc`` has no id (as Beanie).
+
+    A link is stored as the linked document's id: without ``WriteRules.WRITE`` a new linked
+    document is not written, so there is nothing to point at.
+    """
+    for field in link_fields(type(doc)).values():
+        if field.back:
+            continue
+        value = lazy.real_dict(doc).get(field.name, MISSING_VALUE)
+        for item in value if type(value) is list else [value]:
+            if _is_document(item) and item.id is None:
+                raise DocumentWasNotSaved(
+                    f"{type(doc).__name__}.{field.name}: the linked {type(item).__name__} has "
+                    "no id: insert it first, or write with link_rule=WriteRules.WRITE"
+                )
 
 
 def with_write_rule_many(
@@ -695,6 +715,9 @@ def with_write_rule_many(
     if link_rule is not None and WriteRules(link_rule) is WriteRules.WRITE:
         for doc in docs:
             yield from write_linked(doc, link_rule, session)
+    if docs and any(not f.back for f in link_fields(type(docs[0])).values()):
+        for doc in docs:
+            require_saved_links(doc)
     return (yield from plan)
 
 
