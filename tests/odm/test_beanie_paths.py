@@ -1052,6 +1052,15 @@ async def test_run_migrate_forward_and_backward(
     assert notes.find_one({}, {"_id": 0}) == {"title": "x"}
 
 
+def test_migration_settings_read_pyproject(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.beanie.migrations]\npath = "from_toml"\ndistance = 3\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    settings = MigrationSettings(connection_uri="mongodb://x", database_name="d")
+    assert (settings.path, settings.distance) == (Path("from_toml"), 3)
+
+
 def test_migration_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BEANIE_CONNECTION_URI", "mongodb://example:1")
     monkeypatch.setenv("BEANIE_DB", "envdb")

@@ -21,6 +21,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+if sys.version_info >= (3, 11):  # the standard library has tomllib from 3.11 only
+    import tomllib
+
 from data_bridge.migrations.models import RunningDirections
 from data_bridge.migrations.runner import run_migrations
 
@@ -47,14 +50,13 @@ def _from_environment(option: str) -> str | None:
 
 
 def _from_pyproject(option: str) -> Any:
-    path = Path("pyproject.toml")
-    if sys.version_info < (3, 11) or not path.is_file():
-        return None  # tomllib is 3.11+; on 3.10 pass options or use the environment
-    import tomllib  # the standard library has it from 3.11 only
-
-    with path.open("rb") as file:
-        table = tomllib.load(file)
-    return table.get("tool", {}).get("beanie", {}).get("migrations", {}).get(option)
+    if sys.version_info >= (3, 11):  # on 3.10: pass the options, or use the environment
+        path = Path("pyproject.toml")
+        if path.is_file():
+            with path.open("rb") as file:
+                table = tomllib.load(file)
+            return table.get("tool", {}).get("beanie", {}).get("migrations", {}).get(option)
+    return None
 
 
 class MigrationSettings:
