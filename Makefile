@@ -67,13 +67,18 @@ test-python: build $(SERVER_DEP)
 # On a fresh machine the extension and the Rust test server are both cold cargo builds: started
 # side by side (-j2), each fills the other's single-threaded stretches (links, LTO, big crates).
 # The load test runs sized down here (every invariant still checked); `make load` runs it in full.
+# The fuzz smoke (one core, no server) runs beside the server suites; its log is shown at the end.
 test: venv
 	$(MAKE) -j2 build $(SERVER_DEP)
 	$(MAKE) lint stubtest-built
+	mkdir -p target; $(MAKE) fuzz-smoke > target/fuzz-smoke.log 2>&1 & fuzz=$$!; \
 	$(PY) -m data_bridge.embedded run -- bash -c 'cargo test --workspace && \
 		DATA_BRIDGE_LOAD_OPS=$${DATA_BRIDGE_LOAD_OPS:-1500} DATA_BRIDGE_LOAD_SECONDS=$${DATA_BRIDGE_LOAD_SECONDS:-10} \
-		$(PY) -m pytest --durations=30'
-	$(MAKE) fuzz-smoke
+		$(PY) -m pytest --durations=30' && suites=0 || suites=$$?; \
+	wait $$fuzz && fuzzed=0 || fuzzed=$$?; \
+	grep -E "^(Done|==|INFO: Done)|ERROR|panicked|deadly signal" target/fuzz-smoke.log || true; \
+	[ $$fuzzed = 0 ] || { tail -n 40 target/fuzz-smoke.log; echo "fuzz smoke failed (target/fuzz-smoke.log)"; }; \
+	[ $$suites = 0 ] && [ $$fuzzed = 0 ]
 
 # The Rust SecantusDB server, built once into the cache data_bridge.embedded looks in (~8 min cold).
 # Every suite, the demo and the benchmarks run on it; with MONGODB_URI set, on that server instead.
@@ -97,9 +102,9 @@ bench: build $(SERVER_DEP)
 fuzz:
 	$(MAKE) -C crates/data-bridge-arrow/fuzz run SECONDS=600
 
-# 60 s in all (15 s per target) from the committed corpus: part of `make test`.
+# 60 s in all (12 s for each of the five targets) from the committed corpus: part of `make test`.
 fuzz-smoke:
-	$(MAKE) -C crates/data-bridge-arrow/fuzz smoke SMOKE_SECONDS=15
+	$(MAKE) -C crates/data-bridge-arrow/fuzz smoke SMOKE_SECONDS=12
 
 # Beanie 2.1.0's own test suite (sdist from PyPI, cached) on one server, against data-bridge and
 # against real Beanie: pass counts per file, and what Beanie passes that we do not (compat/).
