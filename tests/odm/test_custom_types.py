@@ -49,3 +49,16 @@ def test_bson_binary_validates_and_serialises() -> None:
     assert Plain.model_json_schema()["properties"]["data"]["type"] == "string"
     with pytest.raises(ValidationError, match=r"expected bytes or bson\.Binary, got str"):
         Plain(data="ab")
+
+
+def test_object_id_fields_share_one_json_schema_definition() -> None:
+    from data_bridge import PydanticObjectId
+
+    class Ref(Document):
+        other: PydanticObjectId
+
+    schema = Ref.model_json_schema()
+
+    assert schema["properties"]["other"] == {"$ref": "#/$defs/PydanticObjectId"}
+    assert schema["properties"]["_id"]["anyOf"][0] == {"$ref": "#/$defs/PydanticObjectId"}
+    assert schema["$defs"]["PydanticObjectId"]["pattern"] == "^[0-9a-f]{24}$"

@@ -119,7 +119,8 @@ async def test_fastapi_style_response_serialisation(m, raw):
     body = adapter.dump_json([doc], by_alias=True)
     assert json.loads(body)[0]["_id"] == str(eager.id)
     schema = m.User.model_json_schema()
-    assert schema["properties"]["_id"]["anyOf"][0]["type"] == "string"
+    assert schema["properties"]["_id"]["anyOf"][0] == {"$ref": "#/$defs/PydanticObjectId"}
+    assert schema["$defs"]["PydanticObjectId"]["type"] == "string"
     assert "revision_id" not in schema["properties"]
 
 

@@ -85,6 +85,8 @@ class PydanticObjectId(ObjectId):
             ),
             python_schema=core_schema.no_info_plain_validator_function(cls._validate),
             serialization=core_schema.plain_serializer_function_ser_schema(str, when_used="json"),
+            # One definition in JSON schemas, referenced as "#/$defs/PydanticObjectId" (as Beanie).
+            ref="PydanticObjectId",
         )
 
     @classmethod
