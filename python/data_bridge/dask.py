@@ -73,7 +73,8 @@ def read(
     """Return ``query`` as a lazy ``dask.dataframe.DataFrame`` of ``_id``-range partitions.
 
     Plans the ranges now (one or two server round trips, blocking); reads nothing else until
-    Dask computes. Rows come in ``_id`` order across partitions.
+    Dask computes. Partitions are in ``_id`` order; within one, rows come in the server's
+    order (ranges are read unsorted: a sorted range scan costs the server more).
 
     Args:
         query: An analytics query or a model query (a find).

@@ -50,6 +50,11 @@ def _empty_table(schema: Any) -> Any:
     return frames.arrow_table(_engine.bson_to_arrow(b"", schema))
 
 
+def _unsorted(part: Partition) -> Partition:
+    options = {k: v for k, v in part.options.items() if k != "sort"}
+    return dataclasses.replace(part, options=options)
+
+
 @dataclasses.dataclass(frozen=True)
 class DistributedRead:
     """A find to read on many workers: the whole read as an unbounded :class:`Partition`.
@@ -135,9 +140,14 @@ class DistributedRead:
         return self.whole.read_spec()
 
     def partitions(self, n: int) -> list[Partition]:
-        """Plan up to ``n`` ``_id`` ranges (one server round trip or two) as partitions."""
+        """Plan up to ``n`` ``_id`` ranges (one server round trip or two) as partitions.
+
+        Each range is read without a sort: Ray and Dask do not keep the order of rows within
+        a block, and a sorted range scan costs the server about half as much again.
+        """
         spec = self.spec()
-        return parts_mod.describe_partitions(spec, parts_mod.plan_ranges_sync(spec, n))
+        parts = parts_mod.describe_partitions(spec, parts_mod.plan_ranges_sync(spec, n))
+        return [_unsorted(part) for part in parts]
 
     def count(self) -> int:
         """Documents the read matches (one ``count`` on the server)."""
