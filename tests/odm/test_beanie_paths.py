@@ -871,7 +871,13 @@ class TestFieldsAndPaths:
         assert ExpressionField._resolve_field(list[Inner]).model_class is Inner
 
     def test_link_id_paths_name_the_reference(self) -> None:
-        assert Encoded.door.id == "door.$id"
+        assert Encoded.door.id == "door._id"  # the linked document's field, as in Beanie
+        assert Encoded.door._field_resolution.model_class is Door
+        # A find filters on the stored DBRef: "._id" through a link is its "$id".
+        for fetch_links in (False, True):
+            query = Encoded.find(Encoded.door.id == 1, fetch_links=fetch_links)
+            assert query.get_filter_query() == {"door.$id": 1}
+        assert Encoded.find({"door._id": 1}).get_filter_query() == {"door._id": 1}
         assert resolve_query_paths({Encoded.door.t: {"$in": [1]}}, Encoded, False) == {
             "door.t": {"$in": [1]}
         }

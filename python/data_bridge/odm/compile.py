@@ -42,7 +42,27 @@ def compile_filter(expressions: Iterable[Any], encoders: Encoders | None = None)
     if not parts:
         return {}
     combined = parts[0] if len(parts) == 1 else {"$and": parts}
-    return encode(combined, encoders)  # type: ignore[no-any-return]
+    return encode(_link_paths(combined), encoders)  # type: ignore[no-any-return]
+
+
+def _link_paths(query: Any) -> Any:
+    """Rewrite ``._id`` in paths built through a link to the stored DBRef's ``.$id``.
+
+    ``House.door.id`` is ``"door._id"`` (the linked document's field, as in Beanie); a stored
+    link is a DBRef, so the filter must say ``"door.$id"``. With ``fetch_links`` the two match
+    the same documents, and ``$id`` needs no ``$lookup``. Plain string keys are left alone.
+    """
+    if isinstance(query, Mapping):
+        out = {}
+        for key, value in query.items():
+            resolution = getattr(key, "_field_resolution", None)
+            if resolution is not None and resolution.is_link:
+                key = str(key).replace("._id", ".$id")
+            out[key] = _link_paths(value)
+        return out
+    if isinstance(query, list):
+        return [_link_paths(item) for item in query]
+    return query
 
 
 def compile_sort(keys: Iterable[Any]) -> list[tuple[str, int]]:

@@ -21,6 +21,8 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from data_bridge.odm.codecs import _strip, embedded_model
 from data_bridge.odm.custom_types.bson.binary import BsonBinary
 from data_bridge.odm.custom_types.decimal import DecimalAnnotation
@@ -33,7 +35,6 @@ from data_bridge.odm.links import (
     DeleteRules,
     Link,
     LinkInfo,
-    LinkRef,
     LinkTypes,
     WriteRules,
 )
@@ -135,10 +136,11 @@ class ExpressionField(FieldHelpers, str):  # type: ignore[misc]
             args = typing.get_args(core)
             core = _strip(args[0])[0] if args else None
         if _is_link(core):
-            # Sub-fields of a link name the stored DBRef's parts (``door.id`` is "door.$id"):
-            # queries go to the stored reference, not to a looked-up document. Beanie names
-            # the linked model here and rewrites "_id" at query time instead.
-            return FieldResolution(model_class=LinkRef, is_link=True, annotation=annotation)
+            # As Beanie: the linked document's fields name the path (``door.id`` is "door._id");
+            # a find rewrites "._id" through a link to the stored DBRef's "$id" (compile.py).
+            target = next(iter(typing.get_args(core)), None)
+            model = target if isinstance(target, type) and issubclass(target, BaseModel) else None
+            return FieldResolution(model_class=model, is_link=True, annotation=annotation)
         return FieldResolution(model_class=embedded_model(annotation), annotation=annotation)
 
     def __getattr__(self, item: str) -> ExpressionField:
@@ -152,6 +154,8 @@ class ExpressionField(FieldHelpers, str):  # type: ignore[misc]
             if resolution.is_link and not child.is_link:
                 child = FieldResolution(child.model_class, True, child.annotation)
             return ExpressionField(f"{self}.{info.alias or item}", child)
+        if resolution.is_link and item == "id":  # a linked class not known yet: its id is _id
+            return ExpressionField(f"{self}._id", FieldResolution(is_link=True))
         return ExpressionField(f"{self}.{item}", FieldResolution(is_link=resolution.is_link))
 
     def __getitem__(self, item: Any) -> ExpressionField:

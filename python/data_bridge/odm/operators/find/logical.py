@@ -23,8 +23,12 @@ Expression = Mapping[str, Any] | bool
 
 
 def field_key(field: Any) -> str:
-    """Return the storage path of a field given as a string or an ``ExpressionField``."""
-    return str(field)
+    """Return the storage path of a field given as a string or an ``ExpressionField``.
+
+    An ``ExpressionField`` is kept as it is (it is a ``str``): a find reads its
+    ``FieldResolution`` to rewrite paths through links (``door._id`` → ``door.$id``).
+    """
+    return field if isinstance(field, str) else str(field)
 
 
 class BaseFindOperator(BaseOperator):
