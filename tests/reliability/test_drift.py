@@ -106,6 +106,19 @@ def first_drift_row(stored: list[dict[str, Any]]) -> int:
     return next(i for i, doc in enumerate(stored) if isinstance(doc.get("age"), str))
 
 
+def first_invalid_row(stored: list[dict[str, Any]]) -> tuple[int, str]:
+    """Row and found type of the first document pydantic would refuse: ``age`` is required, so
+    a missing or null age counts as well as a string (issue 18: never a silent None)."""
+    for i, doc in enumerate(stored):
+        if "age" not in doc:
+            return i, "missing"
+        if doc["age"] is None:
+            return i, "null"
+        if isinstance(doc["age"], str):
+            return i, "string"
+    raise AssertionError("no invalid document stored")
+
+
 def raw_values(column: Any) -> list[Any]:
     """The stored values of a raw-BSON (``data_bridge.bson``) column: its registered pyarrow
     type gives them back; polars shows each as relaxed extended JSON text."""
@@ -132,12 +145,12 @@ async def test_drifted_values_raise_a_decode_error_naming_row_and_path(
     with pytest.raises(DecodeError) as caught:
         await run(READS[read](model, {}))
     error = caught.value
-    expected_row = 0 if read == "first_or_none" else first_drift_row(stored)
+    expected_row, found = (0, "string") if read == "first_or_none" else first_invalid_row(stored)
     assert (error.row, error.path, error.expected, error.found) == (
         expected_row,
         "age",
         "long",
-        "string",
+        found,
     )
     assert f"row {expected_row}" in str(error)
     assert "'age'" in str(error)
