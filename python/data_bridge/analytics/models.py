@@ -232,6 +232,13 @@ def check_frame(model: type[Any], table: Any, *, extra: str = "error") -> None:
         plan = model_plan(model)
     by_key = plan.by_key
     name = model.__name__
+    names = list(table.column_names)
+    repeated = sorted({c for c in names if names.count(c) > 1})
+    if repeated:
+        raise _engine.InvalidInput(
+            f"cannot insert: column {repeated[0]!r} appears more than once (a document cannot "
+            "hold two fields of one name); rename or drop one"
+        )
     if extra == "error":
         unknown = [c for c in table.column_names if c not in by_key]
         if unknown:

@@ -37,6 +37,66 @@ OnMismatch = Literal["error", "raw"]
 MODES: tuple[str, ...] = ("error", "raw")
 
 
+#: ``(model, plan) -> read spec``: the plan's spec with each field's presence rule.
+_READ_SPECS: dict[type, tuple[Any, dict[str, Any]]] = {}
+
+
+def read_spec(model: type, plan: Any) -> dict[str, Any]:
+    """Return the decode spec of a document model: ``plan.spec`` plus pydantic's presence rules.
+
+    A field that validation would refuse as None is read as ``(type, rule)``, so the codec
+    raises ``DecodeError`` (``found`` is ``"null"`` or ``"missing"``) instead of yielding a
+    silent None: ``"required"`` (required, not Optional: neither null nor missing),
+    ``"not_null"`` (a default, not Optional: a missing key takes the default, a null is an
+    error), ``"present"`` (required Optional: null is fine, a missing key is not; left out when
+    the model's ``keep_nulls`` is off, since then None values are not stored). Fields read as
+    raw BSON (``"any"``: arbitrary types, links) and ``_id`` get no rule.
+
+    Example:
+        >>> from data_bridge import Document
+        >>> class P(Document):
+        ...     name: str
+        ...     age: int = 0
+        ...     nick: str | None = None
+        >>> spec = read_spec(P, P._db_model_plan())
+        >>> spec["name"], spec["age"], spec["nick"]
+        (('string', 'required'), ('long', 'not_null'), 'string')
+
+    """
+    cached = _READ_SPECS.get(model)
+    if cached is not None and cached[0] is plan:
+        return cached[1]
+    settings = getattr(model, "get_settings", None)
+    keep_nulls = True
+    if settings is not None:
+        try:
+            keep_nulls = bool(getattr(settings(), "keep_nulls", True))
+        except Exception:  # an uninitialised model: the default
+            keep_nulls = True
+    spec = dict(plan.spec)
+    infos = getattr(model, "__pydantic_fields__", {})
+    for name, field in plan.fields.items():
+        info = infos.get(name)
+        stored = spec.get(field.key)
+        if info is None or field.key == "_id" or stored is None or info.exclude:
+            continue
+        if stored == "any" or (isinstance(stored, dict) and "rest" in stored.values()):
+            continue
+        rule = _presence(info.is_required(), field.nullable, keep_nulls)
+        if rule is not None:
+            spec[field.key] = (stored, rule)
+    _READ_SPECS[model] = (plan, spec)
+    return spec
+
+
+def _presence(required: bool, nullable: bool, keep_nulls: bool) -> str | None:
+    if required:
+        if not nullable:
+            return "required"
+        return "present" if keep_nulls else None
+    return None if nullable else "not_null"
+
+
 def check_mode(on_mismatch: str) -> str:
     """Return ``on_mismatch`` if model queries support it.
 

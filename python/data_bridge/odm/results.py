@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from data_bridge.odm import inheritance
+from data_bridge.odm import drift, inheritance
 from data_bridge.odm.codecs import _prepare, model_plan
 
 
@@ -36,7 +36,7 @@ def schema_of(model: type[BaseModel]) -> dict[str, Any]:
         family = inheritance.family_of(model)
         if family is not None:
             return family.spec
-        return model._db_model_plan().spec  # type: ignore[attr-defined,no-any-return]
+        return drift.read_spec(model, model._db_model_plan())  # type: ignore[attr-defined]
     return model_plan(model).spec
 
 
