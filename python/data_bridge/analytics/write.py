@@ -286,7 +286,9 @@ def write(
             count = 0
             for start, part in _slices(table):
                 try:
-                    result = coll.insert_arrow_sync(part, ordered=ordered, keep_nulls=keep_nulls)
+                    result = coll.insert_arrow_sync(
+                        part, ordered=ordered, keep_nulls=keep_nulls, ids_generated=ids is not None
+                    )
                 except _engine.DataBridgeError as error:
                     failure = _slice_failure(error, table, start, start + part.num_rows, count)
                     if failure is error:
@@ -296,7 +298,7 @@ def write(
                 bar.update(result.inserted_count)
         else:
             count = coll.insert_arrow_sync(
-                table, ordered=ordered, keep_nulls=keep_nulls
+                table, ordered=ordered, keep_nulls=keep_nulls, ids_generated=ids is not None
             ).inserted_count
             bar.update(count)
     return WriteResult(count, ids)
@@ -325,7 +327,9 @@ async def write_async(
             count = 0
             for start, part in _slices(table):
                 try:
-                    result = await coll.insert_arrow(part, ordered=ordered, keep_nulls=keep_nulls)
+                    result = await coll.insert_arrow(
+                        part, ordered=ordered, keep_nulls=keep_nulls, ids_generated=ids is not None
+                    )
                 except _engine.DataBridgeError as error:
                     failure = _slice_failure(error, table, start, start + part.num_rows, count)
                     if failure is error:
@@ -334,7 +338,9 @@ async def write_async(
                 count += result.inserted_count
                 bar.update(result.inserted_count)
         else:
-            result = await coll.insert_arrow(table, ordered=ordered, keep_nulls=keep_nulls)
+            result = await coll.insert_arrow(
+                table, ordered=ordered, keep_nulls=keep_nulls, ids_generated=ids is not None
+            )
             count = result.inserted_count
             bar.update(count)
     return WriteResult(count, ids)
