@@ -71,6 +71,11 @@ async def test_left_out_back_links_hold_placeholders(
     await Source(link=target).insert()
     await ListSource(links=[list_target]).insert()
 
+    # Read back without fetching: back links are never stored, so never required on read.
+    plain, plain_list = await Target.get(target.id), await ListTarget.get(list_target.id)
+    assert plain is not None
+    assert plain_list is not None
+
     fetched = await Target.get(target.id, fetch_links=True)
     fetched_list = await ListTarget.get(list_target.id, fetch_links=True)
 

@@ -28,7 +28,7 @@ from typing import Any, Literal, TypeVar
 
 from data_bridge import _engine
 from data_bridge.analytics.schemas import top_level_key, widen_schema
-from data_bridge.odm import lazy
+from data_bridge.odm import lazy, links
 from data_bridge.odm.executor import Call, Plan
 
 T = TypeVar("T")
@@ -75,10 +75,13 @@ def read_spec(model: type, plan: Any) -> dict[str, Any]:
             keep_nulls = True
     spec = dict(plan.spec)
     infos = getattr(model, "__pydantic_fields__", {})
+    never_stored = set(links.back_link_keys(model))  # back links: filled in, never read
     for name, field in plan.fields.items():
         info = infos.get(name)
         stored = spec.get(field.key)
         if info is None or field.key == "_id" or stored is None or info.exclude:
+            continue
+        if field.key in never_stored:
             continue
         if stored == "any" or (isinstance(stored, dict) and "rest" in stored.values()):
             continue
