@@ -343,7 +343,7 @@ def _column_converter(
     annotation: Any, structured: bool, copy_raw: bool, config: ConfigDict | None = None
 ) -> Callable[[list[Any]], list[Any]]:
     """Validate a whole column in one pydantic call (much cheaper than one call per row)."""
-    validate = _adapter(list[annotation], config).validate_python
+    validate: Callable[[Any], list[Any]] = _adapter(list[annotation], config).validate_python
     # Walking every raw value to look for what _prepare mends costs as much as validating
     # nested documents: skipped when the type rules it out.
     may_need = not _plain(annotation, structured)
@@ -438,11 +438,11 @@ def model_plan(model: type[BaseModel]) -> ModelPlan:
             shape,
         )
     by_key = {f.key: f for f in fields.values()}
-    spec: dict[str, Any] = {f.key: f.spec for f in fields.values()}
+    model_spec: dict[str, Any] = {f.key: f.spec for f in fields.values()}
     if model.model_config.get("extra") == "allow":
         # The stored keys outside the model, for its extras (one raw-BSON document per row).
-        spec[REST_KEY] = "rest"
-    plan = ModelPlan(fields, by_key, spec, all(f.native for f in fields.values()))
+        model_spec[REST_KEY] = "rest"
+    plan = ModelPlan(fields, by_key, model_spec, all(f.native for f in fields.values()))
     _PLANS[model] = plan
     return plan
 

@@ -279,7 +279,8 @@ _LINK_MODEL = "data_bridge_link_model"
 @functools.cache
 def _id_adapter(model: type) -> TypeAdapter[Any]:
     """Validate a value as ``model``'s id (``PydanticObjectId`` unless the model says otherwise)."""
-    return TypeAdapter(model.__pydantic_fields__["id"].annotation)  # type: ignore[attr-defined]
+    annotation: Any = model.__pydantic_fields__["id"].annotation  # type: ignore[attr-defined]
+    return TypeAdapter(annotation)
 
 
 def to_ref(value: Any) -> DBRef:
