@@ -35,8 +35,11 @@ build: venv
 
 # A release wheel in dist/ (abi3: one wheel for every CPython >= 3.10; maturin checks the
 # manylinux policy). Same target dir as `build`, so it reuses that compilation.
-wheel: venv
+# Then the wheel is installed into a clean venv that runs the README quickstart (tests/test_wheel.py).
+wheel: venv $(SERVER_DEP)
+	rm -f dist/data_bridge-*.whl
 	CARGO_TARGET_DIR=$(MATURIN_TARGET) $(VENV)/bin/maturin build --release --out dist
+	DATA_BRIDGE_WHEEL="$$(ls dist/data_bridge-*.whl)" $(PY) -m pytest tests/test_wheel.py -q
 
 demo: build $(SERVER_DEP)
 	$(PY) examples/demo.py
