@@ -139,6 +139,27 @@ async def test_unknown_pymongo_options_are_refused_as_pymongo_does(items: None) 
     assert await Item.find(Item.n == 50).count() == 0
 
 
+async def test_aggregate_sends_options_it_does_not_know_to_the_server(items: None) -> None:
+    group: dict[str, Any] = {"$group": {"_id": "$kind", "total": {"$sum": "$n"}}}
+
+    # as pymongo: an unknown option goes into the aggregate command and the server refuses it
+    with pytest.raises(pymongo.errors.OperationFailure):
+        await Item.find(Item.n >= 4).aggregate([group], wrong=True).to_list()
+    with pytest.raises(pymongo.errors.OperationFailure):
+        SyncItem.find(SyncItem.n >= 4).aggregate([group], wrong=True).to_list()
+
+    # an option the server knows runs, over every batch (getMore), typed or not
+    sort: dict[str, Any] = {"$sort": {"n": 1}}
+    rows = await Item.aggregate([sort], batchSize=2, bypassDocumentValidation=False).to_list()
+    assert [row["n"] for row in rows] == [0, 1, 2, 3, 4, 5]
+    typed = await Item.aggregate(
+        [group, {"$sort": {"_id": 1}}], projection_model=Total, bypassDocumentValidation=False
+    ).to_list()
+    assert [(t.id, t.total) for t in typed] == [("even", 6), ("odd", 9)]
+    # pymongo's camelCase names of the options the engine takes stay on the engine's path
+    assert len(await Item.aggregate([sort], allowDiskUse=True, maxTimeMS=5000).to_list()) == 6
+
+
 def test_update_and_delete_queries_take_a_session_later(items: None) -> None:
     from data_bridge.odm.queries.delete import DeleteMany
     from data_bridge.odm.queries.update import UpdateMany, UpdateQuery

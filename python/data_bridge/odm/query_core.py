@@ -681,6 +681,85 @@ class DeleteQueryCore(Cloneable):
         return result
 
 
+# aggregate() options the engine takes, by their snake_case name and pymongo's camelCase one.
+_AGGREGATE_OPTIONS = {
+    "allow_disk_use": "allow_disk_use",
+    "allowDiskUse": "allow_disk_use",
+    "batch_size": "batch_size",
+    "batchSize": "batch_size",
+    "hint": "hint",
+    "collation": "collation",
+    "max_time_ms": "max_time_ms",
+    "maxTimeMS": "max_time_ms",
+    "comment": "comment",
+    "let": "let",
+}
+
+# The aggregate command's field for each engine option (for the command path).
+_AGGREGATE_COMMAND_FIELDS = {
+    "allow_disk_use": "allowDiskUse",
+    "hint": "hint",
+    "collation": "collation",
+    "max_time_ms": "maxTimeMS",
+    "comment": "comment",
+    "let": "let",
+}
+
+
+def _aggregate_options(kwargs: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split ``aggregate()`` keyword options into the engine's and the rest.
+
+    The rest go into the ``aggregate`` command as they are, as pymongo sends them, so the server
+    decides (an unknown one fails with ``OperationFailure``).
+
+    Example:
+        >>> _aggregate_options({"allowDiskUse": True, "wrong": 1})
+        ({'allow_disk_use': True}, {'wrong': 1})
+
+    """
+    options: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in kwargs.items():
+        name = _AGGREGATE_OPTIONS.get(key)
+        if name is None:
+            extra[key] = value
+        elif value is not None:
+            options[name] = value
+    return options, extra
+
+
+def _plan_aggregate_command(
+    collection: Any,
+    pipeline: list[dict[str, Any]],
+    options: Mapping[str, Any],
+    extra: Mapping[str, Any],
+    session: Any,
+) -> Plan[list[dict[str, Any]]]:
+    """Run ``aggregate`` as a database command carrying ``extra`` fields; return every document."""
+    cursor: dict[str, Any] = {}
+    if options.get("batch_size") is not None:
+        cursor["batchSize"] = options["batch_size"]
+    command: dict[str, Any] = {"aggregate": collection.name, "pipeline": pipeline, "cursor": cursor}
+    for name, field in _AGGREGATE_COMMAND_FIELDS.items():
+        if options.get(name) is not None:
+            command[field] = options[name]
+    command.update(extra)
+    database = collection.database
+    reply = yield Call(database, "command", command, session=session)
+    rows = list(reply["cursor"]["firstBatch"])
+    cursor_id = reply["cursor"]["id"]
+    while cursor_id:
+        reply = yield Call(
+            database,
+            "command",
+            {"getMore": cursor_id, "collection": collection.name},
+            session=session,
+        )
+        rows.extend(reply["cursor"]["nextBatch"])
+        cursor_id = reply["cursor"]["id"]
+    return rows
+
+
 class AggregationQueryCore(Cloneable, Generic[R]):
     """Shared logic of ``AggregationQuery``."""
 
@@ -712,11 +791,14 @@ class AggregationQueryCore(Cloneable, Generic[R]):
         if length is not None:
             pipeline.append({"$limit": length})
         collection = self.document_model._db_collection()
-        options = {
-            k: v
-            for k, v in self.pymongo_kwargs.items()
-            if k in ("allow_disk_use", "hint", "collation", "max_time_ms", "comment", "let")
-        }
+        options, extra = _aggregate_options(self.pymongo_kwargs)
+        if extra and not is_pymongo_session(self.session):
+            found = yield from _plan_aggregate_command(
+                collection, pipeline, options, extra, self.session
+            )
+            if self.projection_model is None:
+                return found  # type: ignore[return-value]
+            return [from_raw(self.projection_model, row) for row in found]
         if self.projection_model is None:
             rows = yield Call(
                 collection, "aggregate_raw", pipeline, session=self.session, **options
