@@ -9,7 +9,13 @@ import data_bridge.sync
 import pytest
 from bson import ObjectId
 from data_bridge import MergeStrategy, PydanticObjectId, UpdateResponse
-from data_bridge.errors import DecodeError, DocumentNotFound, DuplicateKeyError, ReplaceError
+from data_bridge.errors import (
+    ApplyChangesException,
+    DecodeError,
+    DocumentNotFound,
+    DuplicateKeyError,
+    ReplaceError,
+)
 from data_bridge.operators import In, Inc, Set
 
 from .helpers import collect, run
@@ -303,6 +309,26 @@ async def test_sync_reloads_remote_and_keeps_local_changes(m, raw):
     ghost = make_user(m, 3, id=PydanticObjectId())
     with pytest.raises(DocumentNotFound):
         await run(ghost.sync())
+
+
+async def test_sync_local_merges_by_path_and_refuses_an_impossible_merge(m, raw):
+    users = await seed(m, 1)
+    user = users[0]
+    collection = raw[m.User.get_collection_name()]
+    collection.update_one(
+        {"_id": user.id}, {"$set": {"address.zip": "99999", "meta": {"a": {"b": 1}}}}
+    )
+    user.address.city = "Oslo"
+    await run(user.sync(MergeStrategy.local))
+    # the remote's change inside the embedded document stays, with the local one on top
+    assert (user.address.city, user.address.zip) == ("Oslo", "99999")
+    assert user.meta == {"a": {"b": 1}}
+    assert user.get_changes() == {"address.city": "Oslo"}
+
+    user.meta["a"]["b"] = {"c": 2}
+    collection.update_one({"_id": user.id}, {"$set": {"meta": {"a": "flat"}}})
+    with pytest.raises(ApplyChangesException, match=r"meta\.a\.b"):
+        await run(user.sync(MergeStrategy.local))
 
 
 async def test_custom_id_types(m, raw):

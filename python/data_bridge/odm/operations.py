@@ -6,7 +6,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import uuid4
 
+from pydantic import BaseModel, ValidationError
+
 from data_bridge.errors import (
+    ApplyChangesException,
     BulkWriteError,
     DocumentNotFound,
     DocumentWasNotSaved,
@@ -460,10 +463,90 @@ def sync(doc: DocumentCore, merge_strategy: str, session: Any) -> Plan[None]:
         return
     if str(merge_strategy) not in ("local", "MergeStrategy.local"):
         raise ValueError("Invalid merge strategy")
-    plan = cls._db_model_plan()
-    changed = set(doc._db_changed_fields())
-    untouched = {name for name, f in plan.fields.items() if f.key not in changed}
-    load_raw(doc, raw, only=untouched)
+    # As Beanie: the local changes by dotted path, the stored document, then those changes on it.
+    changes = doc.get_changes()
+    load_raw(doc, raw)
+    apply_changes(doc, changes)
+
+
+def apply_changes(doc: DocumentCore, changes: Mapping[str, Any]) -> None:
+    """Set each ``{dotted storage path: value}`` of ``changes`` on ``doc``, in place.
+
+    Raises ``ApplyChangesException`` naming the path when the document has no place for it
+    (a part of the path is missing, or is neither a dict nor a model).
+
+    Example:
+        >>> apply_changes(user, {"address.city": "Oslo"})  # doctest: +SKIP
+        >>> user.address.city
+        'Oslo'
+
+    """
+    plan = type(doc)._db_model_plan()
+    names = {field_plan.key: name for name, field_plan in plan.fields.items()}
+    values = lazy.real_dict(doc)
+    for path, value in changes.items():
+        first, *rest = path.split(".")
+        name = names.get(first)
+        if name is None:
+            raise ApplyChangesException(
+                f"Failed to apply change for key '{path}': no field {first!r}"
+            )
+        if not rest:
+            values[name] = lazy.decode(plan.fields[name], value)
+            continue
+        target: Any = getattr(doc, name)
+        for part in rest[:-1]:
+            target = _child(target, part, path)
+        _assign(target, rest[-1], value, path)
+
+
+def _model_field(model: BaseModel, part: str) -> str | None:
+    """Return the field of ``model`` stored under ``part`` (its alias or its name), or None."""
+    for name, info in type(model).model_fields.items():
+        if part in (name, info.alias):
+            return name
+    return None
+
+
+def _child(target: Any, part: str, path: str) -> Any:
+    if isinstance(target, dict):
+        if part not in target:
+            raise ApplyChangesException(f"Failed to apply change for key '{path}': no key {part!r}")
+        return target[part]
+    if isinstance(target, BaseModel):
+        name = _model_field(target, part)
+        if name is None:
+            raise ApplyChangesException(
+                f"Failed to apply change for key '{path}': {type(target).__name__} has no "
+                f"field {part!r}"
+            )
+        return getattr(target, name)
+    raise ApplyChangesException(
+        f"Failed to apply change for key '{path}': {part!r} is inside a "
+        f"{type(target).__name__}, not a dict or a model"
+    )
+
+
+def _assign(target: Any, part: str, value: Any, path: str) -> None:
+    if isinstance(target, dict):
+        target[part] = value
+        return
+    if isinstance(target, BaseModel):
+        name = _model_field(target, part)
+        if name is None:
+            raise ApplyChangesException(
+                f"Failed to apply change for key '{path}': {type(target).__name__} has no "
+                f"field {part!r}"
+            )
+        try:
+            target.__pydantic_validator__.validate_assignment(target, name, value)
+        except ValidationError as exc:
+            raise ApplyChangesException(f"Failed to apply change for key '{path}': {exc}") from exc
+        return
+    raise ApplyChangesException(
+        f"Failed to apply change for key '{path}': {part!r} is set on a "
+        f"{type(target).__name__}, not a dict or a model"
+    )
 
 
 def replace_many(
