@@ -3,6 +3,7 @@
 mod from_arrow;
 mod from_bson;
 mod model_values;
+mod object_id;
 pub mod options;
 mod pytypes;
 mod schema;

@@ -621,7 +621,7 @@ pub fn to_insert_document<'py>(
             id
         }
         None => {
-            let oid = ObjectId::new();
+            let oid = crate::convert::object_id::new_object_id();
             w.document(obj, 0, Some(&oid))
                 .map_err(|e| e.into_pyerr(what))?;
             w.types

@@ -470,7 +470,7 @@ fn encode_one(
             let Some(class) = &layout.id_class else {
                 return Ok(Encoded::Unsupported);
             };
-            let oid = ObjectId::new();
+            let oid = crate::convert::object_id::new_object_id();
             if w.element(OBJECT_ID, "_id").is_err() {
                 return Ok(Encoded::Unsupported);
             }
