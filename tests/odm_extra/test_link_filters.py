@@ -332,3 +332,27 @@ async def test_aggregations_over_linked_models(m: SimpleNamespace) -> None:
     assert total == sum(h for _, h, _, _ in HOUSES if h >= 2)
     locked = await run(House.find(House.door.lock.code == "x", fetch_links=True).count())
     assert locked == 2
+
+
+class DoorView(BaseModel):
+    name: str
+    height: int | None = None
+
+    class Settings:
+        projection = {"name": 1, "height": "$door.height"}  # noqa: RUF012 - Beanie settings
+
+
+@pytest.mark.usefixtures("dbref_lookup")
+async def test_projection_model_over_a_fetch_links_find_reaches_into_links(
+    m: SimpleNamespace,
+) -> None:
+    House = m.House
+    views = await run(
+        House.find(House.name >= "h3", fetch_links=True)
+        .sort(+House.name)
+        .project(DoorView)
+        .to_list()
+    )
+    assert [(v.name, v.height) for v in views] == [("h3", 1), ("h4", 2), ("h5", 3)]
+    one = await run(House.find_one(House.name == "h1", fetch_links=True).project(DoorView))
+    assert (one.name, one.height) == ("h1", 2)

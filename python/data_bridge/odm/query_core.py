@@ -240,8 +240,12 @@ class FindQueryCore(Cloneable, Generic[M]):
         return linked if linked.needs_lookup or replace_links else None
 
     def _link_pipeline(self, limit: int | None) -> list[dict[str, Any]] | None:
-        """Return the aggregation this find runs as when it filters or sorts on linked fields."""
-        linked = self._linked()
+        """Return the aggregation this find runs as when it filters or sorts on linked fields.
+
+        A projection model over a ``fetch_links`` find projects the linked documents (its
+        projection may reach into them, ``"$link.field"``), as Beanie's aggregation does.
+        """
+        linked = self._linked(replace_links=self.projection_model is not None)
         if linked is None:
             return None
         pipeline = linked.stages(self.skip_number, limit)
