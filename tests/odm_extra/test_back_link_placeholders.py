@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pymongo
 import pytest
-from data_bridge import BackLink, DeleteRules, Document, Link, WriteRules, init
+from data_bridge import BackLink, DeleteRules, Document, Link, MergeStrategy, WriteRules, init
 from pydantic import Field
 
 
@@ -124,3 +124,28 @@ async def test_delete_links_deletes_fetched_back_linked_documents(models: None) 
 
     assert await Source.get(kept.id) is not None
     assert await Source.get(source.id) is None
+
+
+async def test_sync_keeps_a_fetched_link_and_json_names_unfetched_back_links(
+    models: None, raw: pymongo.database.Database
+) -> None:
+    # Beanie's FastAPI route: give a new document a new link, save(WRITE), sync(), return it
+    target = Target(s="new")
+    source = Source(link=Target(s="placeholder"), note="n")
+    source.link = target
+    await source.save(link_rule=WriteRules.WRITE)
+    raw[Source.get_collection_name()].update_one({"_id": source.id}, {"$set": {"note": "m"}})
+    await source.sync()
+
+    assert source.note == "m"
+    assert source.link is target  # a stored link never replaces the document held (Beanie)
+    assert source.model_dump(mode="json")["link"] == {
+        "id": str(target.id),
+        "s": "new",
+        "back": {"collection": Source.get_collection_name()},
+    }
+    assert source.get_changes() == {}  # the stored reference is the link held
+    target.s = "local"
+    raw[Source.get_collection_name()].update_one({"_id": source.id}, {"$set": {"note": "o"}})
+    await source.sync(merge_strategy=MergeStrategy.local)
+    assert (source.note, source.link.s) == ("o", "local")

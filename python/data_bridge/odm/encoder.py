@@ -139,11 +139,14 @@ def _encode_other(value: Any, encoders: Encoders | None) -> Any:
 def normalize(value: Any) -> Any:
     """Return the form a value takes after a round trip through MongoDB, for change detection.
 
-    Datetimes become naive UTC truncated to milliseconds; tuples become lists.
+    Datetimes become naive UTC truncated to milliseconds; tuples become lists; a DBRef becomes
+    the ``{"$ref": ..., "$id": ...}`` document it is stored as (how raw reads return it).
     """
     kind = type(value)
     if kind is dict:
         return {k: normalize(v) for k, v in value.items()}
+    if kind is DBRef:
+        return {k: normalize(v) for k, v in value.as_doc().items()}
     if kind is list or kind is tuple:
         return [normalize(v) for v in value]
     if kind is datetime.datetime:

@@ -258,7 +258,8 @@ def _link_schema(model: Any, back: bool) -> core_schema.CoreSchema:
             if isinstance(value, Link):
                 return value.to_dict()
             if isinstance(value, BackLink):
-                return None
+                # An unfetched back link names the collection linking here (Beanie's to_dict).
+                return {"collection": _resolve(value.document_class).get_collection_name()}
             return value.model_dump(mode="json", by_alias=info.by_alias)
         if isinstance(value, BackLink):
             return None

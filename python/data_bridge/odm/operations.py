@@ -19,7 +19,7 @@ from data_bridge.errors import (
     StateNotSaved,
     WriteInterrupted,
 )
-from data_bridge.odm import fast_encode, lazy
+from data_bridge.odm import fast_encode, lazy, links
 from data_bridge.odm.actions import (
     ActionDirections,
     EventTypes,
@@ -417,14 +417,29 @@ def update(
     return doc
 
 
-def load_raw(doc: DocumentCore, raw: dict[str, Any], only: set[str] | None = None) -> None:
-    """Overwrite fields of ``doc`` (all, or those named in ``only``) with a stored document."""
+def load_raw(
+    doc: DocumentCore,
+    raw: dict[str, Any],
+    only: set[str] | None = None,
+    keep_links: bool = False,
+) -> None:
+    """Overwrite fields of ``doc`` (all, or those named in ``only``) with a stored document.
+
+    With ``keep_links`` (``sync``, as Beanie's merge) a field whose stored value is a link, or a
+    list holding one, and every back link keep what ``doc`` holds: a fetched document stays.
+    """
     plan = type(doc)._db_model_plan()
     values = lazy.real_dict(doc)
+    back = set(links.back_link_keys(type(doc))) if keep_links else set()
     for name, field_plan in plan.fields.items():
         if only is not None and name not in only:
             continue
-        values[name] = lazy.decode(field_plan, raw.get(field_plan.key))
+        if field_plan.key in back:
+            continue
+        value = lazy.decode(field_plan, raw.get(field_plan.key))
+        if keep_links and links._links_in(value):
+            continue
+        values[name] = value
     if only is None and type(doc).model_config.get("extra") == "allow":
         # The stored keys outside the model (an update may have set some) are its extras.
         extra = {k: v for k, v in raw.items() if k not in plan.by_key}
@@ -459,13 +474,13 @@ def sync(doc: DocumentCore, merge_strategy: str, session: Any) -> Plan[None]:
     if raw is None:
         raise DocumentNotFound(f"{cls.__name__} {doc.id} is not in the collection")
     if str(merge_strategy) in ("remote", "MergeStrategy.remote"):
-        load_raw(doc, raw)
+        load_raw(doc, raw, keep_links=True)
         return
     if str(merge_strategy) not in ("local", "MergeStrategy.local"):
         raise ValueError("Invalid merge strategy")
     # As Beanie: the local changes by dotted path, the stored document, then those changes on it.
     changes = doc.get_changes()
-    load_raw(doc, raw)
+    load_raw(doc, raw, keep_links=True)
     apply_changes(doc, changes)
 
 
