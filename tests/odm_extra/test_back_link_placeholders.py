@@ -149,3 +149,23 @@ async def test_sync_keeps_a_fetched_link_and_json_names_unfetched_back_links(
     raw[Source.get_collection_name()].update_one({"_id": source.id}, {"$set": {"note": "o"}})
     await source.sync(merge_strategy=MergeStrategy.local)
     assert (source.note, source.link.s) == ("o", "local")
+
+
+async def test_back_links_dump_to_json_as_their_collection_fetched_or_not(models: None) -> None:
+    target = await Target().insert()
+    await Source(link=target).insert()
+    list_target = await ListTarget().insert()
+    await ListSource(links=[list_target]).insert()
+
+    fetched = await Target.get(target.id, fetch_links=True)
+    fetched_list = await ListTarget.get(list_target.id, fetch_links=True)
+    assert fetched is not None
+    assert fetched_list is not None
+    assert isinstance(fetched.back, Source)
+
+    # as Beanie: a back link is virtual, its JSON names the linking collection only
+    assert fetched.model_dump(mode="json")["back"] == {"collection": Source.get_collection_name()}
+    assert fetched_list.model_dump(mode="json")["back"] == [
+        {"collection": ListSource.get_collection_name()}
+    ]
+    assert Target().model_dump(mode="json")["back"] == {"collection": Source.get_collection_name()}

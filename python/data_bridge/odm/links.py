@@ -258,8 +258,10 @@ def _link_schema(model: Any, back: bool) -> core_schema.CoreSchema:
             if isinstance(value, Link):
                 return value.to_dict()
             if isinstance(value, BackLink):
-                # An unfetched back link names the collection linking here (Beanie's to_dict).
+                # A back link names the collection linking here, fetched or not (Beanie's to_dict).
                 return {"collection": _resolve(value.document_class).get_collection_name()}
+            if back:
+                return {"collection": type(value).get_collection_name()}
             return value.model_dump(mode="json", by_alias=info.by_alias)
         if isinstance(value, BackLink):
             return None
