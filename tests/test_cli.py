@@ -12,6 +12,8 @@ import pymongo
 import pytest
 from data_bridge.cli import command, main
 
+from tests.test_errors import assert_plain_refusal, closed_port
+
 MODEL_SOURCE = """
 from data_bridge import Document, Indexed
 
@@ -61,6 +63,18 @@ def test_health(mongodb_uri: str) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"ok: {mongodb_uri} (server ")
     assert "ping " in done.stdout
+
+
+def test_health_of_a_server_that_is_down_says_what_to_try() -> None:
+    address = f"127.0.0.1:{closed_port()}"
+    done = _cli("health", "--uri", f"mongodb://{address}/?serverSelectionTimeoutMS=300")
+    print(f"\n  {done.stderr}")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    prefix = "data-bridge: error: "
+    assert done.stderr.startswith(prefix), done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert_plain_refusal(done.stderr.removeprefix(prefix).strip(), address)
 
 
 def test_index_list(mongodb_uri: str, db_name: str, people: str) -> None:

@@ -4,6 +4,7 @@ for the same failure on the same server."""
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 import data_bridge
@@ -155,6 +156,38 @@ async def test_refused_connection_is_pymongos_server_selection_timeout() -> None
     assert "127.0.0.1:9" in str(info.value)
     with pytest.raises(pymongo.errors.ConnectionFailure):
         await data_bridge.connect_async(uri)["db"]["c"].find({}).to_arrow()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def assert_plain_refusal(message: str, address: str) -> None:
+    """One sentence naming ``address``, the refusal and what to try; no driver debug text."""
+    assert address in message, message
+    assert "refused" in message, message
+    assert "is the server running" in message, message
+    assert "MONGODB_URI" in message, message
+    for debug in ("Kind:", "labels:", "source: None", "server response: None", "Topology:"):
+        assert debug not in message, message
+    assert "\n" not in message, message
+    assert ". " not in message, message
+
+
+def test_refused_connection_says_where_why_and_what_to_try() -> None:
+    address = f"127.0.0.1:{closed_port()}"
+    uri = f"mongodb://{address}/?serverSelectionTimeoutMS=300&connectTimeoutMS=300"
+    with pytest.raises(errors.ServerSelectionTimeout) as info:
+        data_bridge.connect(uri)["db"]["c"].find({}).to_arrow()
+    print(f"\n  {type(info.value).__name__}: {info.value}")
+    assert_plain_refusal(str(info.value), address)
+    # A refused connection is not an overloaded server: only labels that apply are shown.
+    assert "SystemOverloadedError" not in info.value.labels
+    assert not info.value.has_error_label("SystemOverloadedError")
 
 
 def test_fastapi_route_answers_409_on_duplicate(User: Any, users: Any, flavour: str) -> None:

@@ -384,7 +384,12 @@ fn engine_error(py: Python<'_>, error: EngineError) -> PyResult<PyErr> {
         ),
         EngineError::BulkWrite(failure) => bulk_error(py, message, &failure),
         EngineError::Interrupted { write, source } => {
-            let labels: Vec<String> = source.labels().iter().cloned().collect();
+            let labels = applicable_labels(&source);
+            // The engine's text ends with the driver's debug-like one: say it plainly instead.
+            let message = match message.strip_suffix(&source.to_string()) {
+                Some(summary) => format!("{summary}{}", driver_message(&source)),
+                None => message,
+            };
             interrupted_error(py, message, &write, labels)
         }
         // A reply the engine could not read is bad BSON from the wire, not a generic failure.
@@ -522,9 +527,128 @@ fn write_error<'py>(
     raise_mirrored(py, Mirrored::WriteError, message, state, &attrs)
 }
 
+/// The label the driver puts on every network error of a connection attempt; it applies only
+/// when the server itself said it was overloaded (then its reply lists the label).
+const SYSTEM_OVERLOADED: &str = "SystemOverloadedError";
+
+/// The error labels that apply: the driver's, without `SystemOverloadedError` unless the
+/// server's reply carries it (a refused connection is not an overloaded server).
+fn applicable_labels(error: &DriverError) -> Vec<String> {
+    let server_said = |label: &str| {
+        error
+            .server_response()
+            .and_then(|reply| Document::try_from(reply).ok())
+            .and_then(|reply| reply.get_array("errorLabels").ok().cloned())
+            .is_some_and(|labels| labels.iter().any(|l| l.as_str() == Some(label)))
+    };
+    error
+        .labels()
+        .iter()
+        .filter(|label| label.as_str() != SYSTEM_OVERLOADED || server_said(label))
+        .cloned()
+        .collect()
+}
+
+/// Why a connection failed, in plain words, and what to try, read from the driver's text.
+fn network_cause(text: &str) -> (&'static str, &'static str) {
+    const CHECK_URI: &str =
+        "is the server running, and do the host and port in the URI (MONGODB_URI) point at it?";
+    let text = text.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    if has(&["connection refused"]) {
+        ("the connection was refused", CHECK_URI)
+    } else if has(&[
+        "failed to lookup",
+        "name or service not known",
+        "dns",
+        "resolve",
+    ]) {
+        (
+            "the host name could not be resolved",
+            "check the host name in the URI (MONGODB_URI)",
+        )
+    } else if has(&["tls", "ssl", "certificate"]) {
+        (
+            "the TLS handshake failed",
+            "check the tls options and certificate files in the URI",
+        )
+    } else if has(&["authentication", "auth failed"]) {
+        (
+            "authentication failed",
+            "check the user name, password and authSource in the URI",
+        )
+    } else if has(&["timed out", "timeout"]) {
+        (
+            "the connection timed out",
+            "is the host reachable from here (firewall, VPN), or does the URI need a longer \
+             connectTimeoutMS / serverSelectionTimeoutMS?",
+        )
+    } else if has(&["reset", "broken pipe", "unexpected eof", "closed"]) {
+        (
+            "the server closed the connection",
+            "is it restarting or out of connections? retry shortly",
+        )
+    } else {
+        ("no server answered", CHECK_URI)
+    }
+}
+
+/// `host:port` of each server in the driver's topology text (`{ Address: h:p, ... }`), and the
+/// error text of the first one that has one.
+fn topology_servers(text: &str) -> (Vec<&str>, Option<&str>) {
+    let mut addresses = Vec::new();
+    let mut first_error = None;
+    for entry in text.split("{ Address: ").skip(1) {
+        if let Some(address) = entry.split(',').next() {
+            addresses.push(address.trim());
+        }
+        if first_error.is_none() {
+            first_error = entry.split_once("Error: ").map(|(_, rest)| rest);
+        }
+    }
+    (addresses, first_error)
+}
+
+/// One sentence for a driver error: what failed, where, why in plain words, and what to try.
+/// The driver's own `Display` reads like a debug dump (`Kind: ..., labels: {...}, source: None`).
+fn driver_message(error: &DriverError) -> String {
+    match &*error.kind {
+        ErrorKind::ServerSelection { message, .. } => {
+            let (addresses, server_error) = topology_servers(message);
+            let place = if addresses.is_empty() {
+                "the server".to_string()
+            } else {
+                addresses.join(", ")
+            };
+            if server_error.is_none() && message.contains("None of the available servers") {
+                return format!(
+                    "no server at {place} matched the read preference within \
+                     serverSelectionTimeoutMS: check readPreference and replicaSet in the URI"
+                );
+            }
+            let (why, hint) = network_cause(server_error.unwrap_or_default());
+            format!("could not reach {place} within serverSelectionTimeoutMS because {why}: {hint}")
+        }
+        ErrorKind::Io(e) => {
+            let (why, hint) = network_cause(&e.to_string());
+            format!("the connection to the server failed because {why}: {hint}")
+        }
+        ErrorKind::DnsResolve { message, .. } => {
+            let (_, hint) = network_cause("dns");
+            format!("could not resolve the host name in the URI ({message}): {hint}")
+        }
+        ErrorKind::ConnectionPoolCleared { message, .. } => {
+            let (why, hint) = network_cause(message);
+            format!("the connection pool was cleared because {why}: {hint}")
+        }
+        // The kind's own text, without the labels / source / reply dump of `Error`'s.
+        kind => kind.to_string(),
+    }
+}
+
 fn driver_error(py: Python<'_>, error: DriverError) -> PyResult<PyErr> {
-    let message = error.to_string();
-    let labels: Vec<String> = error.labels().iter().cloned().collect();
+    let message = driver_message(&error);
+    let labels = applicable_labels(&error);
     let reply = error.server_response().cloned();
     match *error.kind {
         ErrorKind::ServerSelection { .. } => {
