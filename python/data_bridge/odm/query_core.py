@@ -749,6 +749,10 @@ def _plan_aggregate_command(
             command[field] = options[name]
     command.update(extra)
     database = collection.database
+    owned = None
+    if session is None and CURRENT_SESSION.get() is None:
+        # A cursor belongs to the session that opened it: its getMore must run in the same one.
+        owned = session = database.client.start_session()
     reply = yield Call(database, "command", command, session=session)
     rows = list(reply["cursor"]["firstBatch"])
     cursor_id = reply["cursor"]["id"]
@@ -761,6 +765,8 @@ def _plan_aggregate_command(
         )
         rows.extend(reply["cursor"]["nextBatch"])
         cursor_id = reply["cursor"]["id"]
+    if owned is not None:
+        yield Call(owned, "end")
     return rows
 
 
